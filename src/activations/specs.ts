@@ -1,0 +1,120 @@
+/**
+ * The activation table: every activation's parameters, their defaults and rules, and the
+ * name aliases. `index.ts` resolves user identifiers against this table.
+ *
+ * Defaults follow Keras 3 where Keras has the activation, PyTorch otherwise.
+ */
+import { invalid, received } from '../errors';
+import type { ActivationName } from './index';
+
+/** The rule one numeric parameter must satisfy. */
+export interface ParamRule {
+  /** Value used when the parameter is not given. */
+  readonly default: number;
+  /** Lower bound (inclusive unless `minOpen`). */
+  readonly min?: number;
+  /** Make `min` exclusive. */
+  readonly minOpen?: boolean;
+  /** The value must not be 0 (it divides). */
+  readonly nonzero?: boolean;
+  /** A 0/1 switch; booleans are accepted and stored as 0/1. */
+  readonly flag?: boolean;
+}
+
+/** One activation: its parameters (camelCase keys) and an optional check across parameters. */
+export interface ActivationDef {
+  readonly params: Readonly<Record<string, ParamRule>>;
+  /** Extra parameter-name synonyms, normalised (lowercase, no underscores) → canonical key. */
+  readonly paramAliases?: Readonly<Record<string, string>>;
+  /** Check that spans several parameters; `where` is the full location label. */
+  readonly check?: (params: Record<string, number>, where: string) => void;
+}
+
+const NONE: ActivationDef = { params: {} };
+const LAMBD: ActivationDef = { params: { lambd: { default: 0.5, min: 0 } }, paramAliases: { lambda: 'lambd' } };
+
+/** Every activation, in the order `activationNames()` lists them. */
+export const ACTIVATION_DEFS: Readonly<Record<ActivationName, ActivationDef>> = {
+  linear: NONE,
+  elu: { params: { alpha: { default: 1 } } },
+  hardshrink: LAMBD,
+  hardsigmoid: NONE,
+  hardtanh: {
+    params: { minVal: { default: -1 }, maxVal: { default: 1 } },
+    check: (p, where) => {
+      if (!(p.minVal < p.maxVal)) {
+        invalid({
+          what: 'minVal/maxVal',
+          where,
+          expected: 'minVal < maxVal',
+          received: `${received('minVal', p.minVal)}, ${received('maxVal', p.maxVal)}`,
+        });
+      }
+    },
+  },
+  leaky_relu: { params: { negativeSlope: { default: 0.2 } }, paramAliases: { alpha: 'negativeSlope' } },
+  log_sigmoid: NONE,
+  relu: NONE,
+  relu6: NONE,
+  selu: NONE,
+  celu: { params: { alpha: { default: 1, nonzero: true } } },
+  sigmoid: NONE,
+  softplus: { params: { beta: { default: 1, min: 0, minOpen: true }, threshold: { default: 20 } } },
+  softshrink: LAMBD,
+  softsign: NONE,
+  tanh: NONE,
+  softmax: NONE,
+  hardswish: NONE,
+  gelu: { params: { approximate: { default: 1, flag: true } } },
+  silu: NONE,
+  mish: NONE,
+  tanhshrink: NONE,
+  threshold: { params: { threshold: { default: 0 }, value: { default: 0 } } },
+};
+
+/** Lowercase and drop `_`/`-`, so `leaky_relu`, `leakyRelu` and `LeakyReLU` all become `leakyrelu`. */
+export function normalizeKey(s: string): string {
+  return s.toLowerCase().replace(/[_-]/g, '');
+}
+
+/** Normalised name → canonical name: every canonical name plus the aliases. */
+export const NAME_LOOKUP: ReadonlyMap<string, ActivationName> = new Map<string, ActivationName>([
+  ...(Object.keys(ACTIVATION_DEFS) as ActivationName[]).map((n) => [normalizeKey(n), n] as const),
+  ['none', 'linear'],
+  ['null', 'linear'],
+  ['swish', 'silu'],
+  ['hardsilu', 'hardswish'],
+]);
+
+/** Validate one parameter value against its rule; returns the number to store. */
+export function checkParam(key: string, value: unknown, rule: ParamRule, where: string): number {
+  if (rule.flag) {
+    if (value === true || value === 1) return 1;
+    if (value === false || value === 0) return 0;
+    invalid({ what: key, where, expected: '0 or 1 (or a boolean)', received: received(key, value) });
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    invalid({ what: key, where, expected: 'a finite number', received: received(key, value) });
+  }
+  if (rule.min !== undefined && (rule.minOpen ? !(value > rule.min) : !(value >= rule.min))) {
+    const expected = `a finite number ${rule.minOpen ? '>' : '>='} ${rule.min}`;
+    invalid({ what: key, where, expected, received: received(key, value) });
+  }
+  if (rule.nonzero && value === 0) {
+    invalid({ what: key, where, expected: 'a nonzero finite number', received: received(key, value) });
+  }
+  return value;
+}
+
+/** Edit distance, for "did you mean" hints on unknown names. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,106 @@
+/**
+ * Choosing and starting backends. The CPU backend is always there; others (WebGPU) are registered as
+ * lazily imported factories so that importing the library never loads a GPU binding. `auto` picks the
+ * first backend in priority order that starts, and says once, in one line, why it fell back.
+ */
+import { BackendUnavailableError, UnknownIdentifierError, describe } from '../errors';
+import type { Backend } from './backend';
+import { CpuBackend } from './cpu/cpu-backend';
+
+/** Starts a backend or throws BackendUnavailableError saying what to install or enable. */
+export type BackendFactory = (options: BackendOptions) => Promise<Backend>;
+
+/** Options for starting a backend. */
+export interface BackendOptions {
+  /** WebGPU: a `GPU` object to use instead of `navigator.gpu` or the `webgpu` package. */
+  gpu?: GPU;
+  /** WebGPU: an already created device to use. */
+  device?: GPUDevice;
+}
+
+interface Entry {
+  factory: BackendFactory;
+  priority: number;
+  instance?: Backend;
+}
+
+const entries = new Map<string, Entry>();
+let current: Backend | null = null;
+let chosenExplicitly = false;
+let log: (message: string) => void = (m) => console.warn(m);
+
+/** Register a backend factory under a name; higher priority wins under `auto`. */
+export function registerBackend(name: string, factory: BackendFactory, priority: number): void {
+  entries.set(name, { factory, priority });
+}
+
+registerBackend('cpu', async () => new CpuBackend(), 0);
+
+/** @internal Redirect the one-line fallback notice (tests). */
+export function setBackendLogger(fn: (message: string) => void): void {
+  log = fn;
+}
+
+/** Names of the registered backends, highest priority first. */
+export function backendNames(): string[] {
+  return [...entries.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
+}
+
+async function start(name: string, options: BackendOptions): Promise<Backend> {
+  const entry = entries.get(name)!;
+  if (!entry.instance || options.gpu || options.device) entry.instance = await entry.factory(options);
+  return entry.instance;
+}
+
+/**
+ * Select the backend every model uses from now on: `'webgpu'`, `'cpu'`, or `'auto'` (WebGPU when an
+ * adapter exists, else the CPU, saying once why). Resolves to the backend's name.
+ */
+export async function setBackend(name: string = 'auto', options: BackendOptions = {}): Promise<string> {
+  if (name !== 'auto' && !entries.has(name)) {
+    throw new UnknownIdentifierError(
+      `Invalid backend for setBackend: expected one of ${['auto', ...backendNames()].map((n) => `'${n}'`).join(', ')}. Received: ${describe(name)}.`,
+    );
+  }
+  if (name !== 'auto') {
+    current = await start(name, options);
+    chosenExplicitly = true;
+    return current.name;
+  }
+  const reasons: string[] = [];
+  for (const candidate of backendNames()) {
+    try {
+      current = await start(candidate, options);
+      if (reasons.length > 0) log(`webgpu-keras: using the '${candidate}' backend (${reasons.join('; ')}).`);
+      chosenExplicitly = true;
+      return current.name;
+    } catch (error) {
+      if (!(error instanceof BackendUnavailableError)) throw error;
+      reasons.push(`${candidate} unavailable: ${error.message.split('\n')[0]}`);
+    }
+  }
+  throw new BackendUnavailableError('No backend could be started.');
+}
+
+/** Name of the current backend (`'cpu'` until another is selected). */
+export function getBackend(): string {
+  return currentBackend().name;
+}
+
+/** @internal The backend in use now, synchronously: the CPU until `setBackend`/`ready` chose another. */
+export function currentBackend(): Backend {
+  if (!current) current = new CpuBackend();
+  return current;
+}
+
+/** @internal The backend to train on: runs `auto` selection once if the user never chose. */
+export async function ready(): Promise<Backend> {
+  if (!chosenExplicitly) await setBackend('auto');
+  return currentBackend();
+}
+
+/** @internal A started backend by name (for tests comparing backends). */
+export async function getBackendInstance(name: string, options: BackendOptions = {}): Promise<Backend> {
+  if (!entries.has(name)) await setBackend(name, options); // throws the standard unknown-name error
+  return start(name, options);
+}

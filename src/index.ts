@@ -1,0 +1,20 @@
+/**
+ * webgpu-keras: Keras-style neural networks trained through WebGPU compute shaders, with a plain CPU
+ * reference backend. Public exports only.
+ */
+export { Sequential, type CompileArgs, type FitArgs, type EvaluateArgs, type PredictArgs } from './models/sequential';
+export * as layers from './layers';
+export * as losses from './losses';
+export * as metrics from './metrics';
+export * as optimizers from './optimizers';
+export * as initializers from './initializers';
+export * as activations from './activations';
+export * as callbacks from './callbacks';
+export * as errors from './errors';
+export * as config from './config';
+export * as utils from './utils';
+export { Tensor, type NestedArray } from './tensor/tensor';
+export { tensor, type TensorLike } from './tensor/convert';
+export { setBackend, getBackend, registerBackend, type BackendOptions } from './backend/registry';
+export { memory } from './tensor/memory';
+export type { Backend, DType } from './backend/backend';

@@ -1,0 +1,121 @@
+import { getActivation, serializeActivation, type ActivationIdentifier, type ActivationSpec } from '../activations';
+import { checkPositiveInt } from '../errors';
+import type { Initializer } from '../initializers';
+import { sizeOf } from '../tensor/shape';
+import type { Tensor } from '../tensor/tensor';
+import { Layer, initializerOption, type BuildContext, type LayerArgs, type RunContext } from './layer';
+import type { Variable } from './variable';
+
+type InitializerOption = string | Initializer | { className: string; config?: Record<string, unknown> };
+
+/** Options of `Dense`, Keras names in camelCase. */
+export interface DenseArgs extends LayerArgs {
+  /** Activation after the affine map (default: linear). */
+  activation?: ActivationIdentifier | null;
+  /** Add a bias vector (default true). */
+  useBias?: boolean;
+  /** Initializer of the `[inputs, units]` kernel (default `'glorot_uniform'`). */
+  kernelInitializer?: InitializerOption;
+  /** Initializer of the bias (default `'zeros'`). */
+  biasInitializer?: InitializerOption;
+}
+
+/**
+ * A fully connected layer: `y = activation(x · kernel + bias)`. Forward is one fused matmul (bias and
+ * activation in its epilogue); backward is `dz = act'(z)·dy`, `dKernel = xᵀ·dz`, `dBias = Σ dz`,
+ * `dx = dz·kernelᵀ`.
+ */
+export class Dense extends Layer {
+  readonly units: number;
+  readonly activation: ActivationSpec;
+  readonly useBias: boolean;
+  private readonly kernelInitializer: Initializer;
+  private readonly biasInitializer: Initializer;
+  private kernel: Variable | null = null;
+  private bias: Variable | null = null;
+  private lastInput: Tensor | null = null;
+  private lastZ: Tensor | null = null;
+  private lastY: Tensor | null = null;
+
+  /**
+   * @param units Number of output features (positive integer).
+   */
+  constructor(units: number, args: DenseArgs = {}) {
+    super(args);
+    this.units = checkPositiveInt(units, 'units', 'Dense');
+    this.activation = getActivation(args.activation, 'Dense');
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = initializerOption(args.kernelInitializer, 'glorot_uniform', 'Dense');
+    this.biasInitializer = initializerOption(args.biasInitializer, 'zeros', 'Dense');
+  }
+
+  override computeOutputShape(_inputShape: number[]): number[] {
+    return [this.units];
+  }
+
+  protected override createWeights(inputShape: number[], ctx: BuildContext): void {
+    this.kernel = this.addWeight(ctx, 'kernel', [sizeOf(inputShape), this.units], this.kernelInitializer);
+    if (this.useBias) this.bias = this.addWeight(ctx, 'bias', [this.units], this.biasInitializer);
+  }
+
+  /** @internal The pre-activation of the last training forward pass (logits for fused losses). */
+  get preActivation(): Tensor | null {
+    return this.lastZ;
+  }
+
+  forward(x: Tensor, ctx: RunContext): Tensor {
+    this.checkInput(x);
+    const rows = x.shape[0];
+    const y = this.buffers.get(ctx.backend, 'y', [rows, this.units], x.dtype);
+    const linear = this.activation.name === 'linear';
+    const keepZ = ctx.training || ctx.logitsLayer === this;
+    const z = keepZ && !linear ? this.buffers.get(ctx.backend, 'z', [rows, this.units], x.dtype) : null;
+    ctx.backend.matmul(x, this.kernel!.value, y, {
+      bias: this.bias?.value ?? null,
+      activation: linear ? null : this.activation,
+      preActivation: z,
+    });
+    this.lastInput = x;
+    this.lastZ = z ?? y;
+    this.lastY = y;
+    return y;
+  }
+
+  backward(dy: Tensor, ctx: RunContext, needInputGrad: boolean): Tensor | null {
+    return this.backwardFrom(dy, ctx, needInputGrad, false);
+  }
+
+  /**
+   * @internal Backward where `grad` may already be the gradient with respect to the pre-activation
+   * (a loss fused with this layer's softmax/sigmoid computed it directly from the logits).
+   */
+  backwardFrom(grad: Tensor, ctx: RunContext, needInputGrad: boolean, gradIsPreActivation: boolean): Tensor | null {
+    const { backend } = ctx;
+    const x = this.lastInput!;
+    const rows = x.shape[0];
+    let dz = grad;
+    if (!gradIsPreActivation && this.activation.name !== 'linear') {
+      dz = this.buffers.get(backend, 'dz', [rows, this.units], grad.dtype);
+      backend.activationBackward(grad, this.lastZ!, this.lastY!, dz, this.activation);
+    }
+    if (this.trainable) {
+      backend.matmul(x, dz, this.kernel!.grad!, { transposeA: true });
+      if (this.bias) backend.sumRows(dz, this.bias.grad!);
+    }
+    if (!needInputGrad) return null;
+    const dx = this.buffers.get(backend, 'dx', [rows, x.shape[1]], grad.dtype);
+    backend.matmul(dz, this.kernel!.value, dx, { transposeB: true });
+    return dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer.getConfig(),
+      biasInitializer: this.biasInitializer.getConfig(),
+    };
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The layer base class. A layer validates and stores its arguments in the constructor, creates its
+ * weights in `build(inputShape)`, and runs through the backend contract in `forward`/`backward`. Inside
+ * the library a batch is always a 2-D `[batch, features]` tensor; shapes per sample are kept for
+ * `summary` and checks.
+ */
+import type { Backend, FloatDType } from '../backend/backend';
+import { ShapeError, invalid, received } from '../errors';
+import { getInitializer, type Initializer } from '../initializers';
+import { sizeOf } from '../tensor/shape';
+import type { Tensor } from '../tensor/tensor';
+import { BufferCache } from './buffer-cache';
+import { Variable } from './variable';
+
+/** Options every layer accepts. */
+export interface LayerArgs {
+  /** Unique name; by default the snake_case class name with a counter (`dense`, `dense_1`, …). */
+  name?: string;
+  /** Shape of one input sample (without the batch dimension); lets a first layer build the model. */
+  inputShape?: number[];
+  /** Shape with a leading batch dimension (null or a number), as Keras's `batch_input_shape`. */
+  batchInputShape?: (number | null)[];
+  /** Whether the optimizer updates this layer's weights (default true). */
+  trainable?: boolean;
+}
+
+/** What a layer needs to know while running one batch. */
+export interface RunContext {
+  backend: Backend;
+  /** Training mode: dropout active, batch norm uses batch statistics. */
+  training: boolean;
+  /** Index of the optimizer step (keys dropout masks). */
+  step: number;
+  /** Per-run seed mixed into dropout masks. */
+  runSeed: number;
+  /** The output layer whose pre-activation a fused loss reads (it must keep it even at inference). */
+  logitsLayer?: Layer | null;
+}
+
+/** What a layer needs to create its weights. */
+export interface BuildContext {
+  backend: Backend;
+  dtype: FloatDType;
+}
+
+const nameCounters = new Map<string, number>();
+
+/** `BatchNormalization` → `batch_normalization`. */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/** Keras's automatic names: `dense`, `dense_1`, `dense_2`, … per class. */
+function uniqueName(base: string): string {
+  const n = nameCounters.get(base) ?? 0;
+  nameCounters.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+export abstract class Layer {
+  readonly name: string;
+  trainable: boolean;
+  /** Per-sample input shape the user declared (`inputShape`), if any. */
+  readonly declaredInputShape: number[] | null;
+  /** Per-sample input shape after `build`. */
+  inputShape: number[] | null = null;
+  /** Per-sample output shape after `build`. */
+  outputShape: number[] | null = null;
+  protected variables: Variable[] = [];
+  protected readonly buffers = new BufferCache();
+
+  constructor(args: LayerArgs = {}) {
+    const className = this.constructor.name;
+    this.name = args.name ?? uniqueName(toSnakeCase(className));
+    this.trainable = args.trainable ?? true;
+    const shape = args.inputShape ?? args.batchInputShape?.slice(1);
+    if (shape !== undefined) {
+      if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
+        invalid({
+          what: 'inputShape',
+          where: className,
+          expected: 'a non-empty array of positive integers (the shape of one sample, without the batch size)',
+          received: received('inputShape', shape),
+        });
+      }
+      this.declaredInputShape = [...(shape as number[])];
+    } else {
+      this.declaredInputShape = null;
+    }
+  }
+
+  /** Keras class name, e.g. `Dense`. */
+  get className(): string {
+    return this.constructor.name;
+  }
+
+  get built(): boolean {
+    return this.outputShape !== null;
+  }
+
+  /** Weights in Keras order (trainable and not). */
+  get weights(): Variable[] {
+    return this.variables;
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.trainable ? this.variables.filter((v) => v.trainable) : [];
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.variables.filter((v) => !v.trainable || !this.trainable);
+  }
+
+  /** Number of scalars in all weights. */
+  countParams(): number {
+    return this.variables.reduce((n, v) => n + sizeOf(v.shape), 0);
+  }
+
+  /** Output shape per sample for an input shape per sample. */
+  computeOutputShape(inputShape: number[]): number[] {
+    return inputShape;
+  }
+
+  /** Create weights for this input shape (per sample). Called once by the model. */
+  build(inputShape: number[], ctx: BuildContext): void {
+    this.inputShape = [...inputShape];
+    this.outputShape = this.computeOutputShape(inputShape);
+    this.createWeights(inputShape, ctx);
+  }
+
+  /** Subclasses create their variables here. */
+  protected createWeights(_inputShape: number[], _ctx: BuildContext): void {}
+
+  /** Create a variable from an initializer. */
+  protected addWeight(
+    ctx: BuildContext,
+    name: string,
+    shape: number[],
+    initializer: Initializer,
+    trainable = true,
+  ): Variable {
+    const values = initializer.generate(shape, ctx.dtype);
+    const value = ctx.backend.upload(values, shape, ctx.dtype);
+    const grad = trainable ? ctx.backend.alloc(shape, ctx.dtype) : null;
+    const v = new Variable(`${this.name}/${name}`, value, grad, trainable);
+    this.variables.push(v);
+    return v;
+  }
+
+  /** Run one batch forward; returns the output `[batch, outFeatures]`. */
+  abstract forward(x: Tensor, ctx: RunContext): Tensor;
+
+  /**
+   * Back-propagate `dy` (gradient of the loss with respect to this layer's last output), writing weight
+   * gradients into each variable's `grad`; returns the gradient with respect to the input, or null when
+   * `needInputGrad` is false.
+   */
+  abstract backward(dy: Tensor, ctx: RunContext, needInputGrad: boolean): Tensor | null;
+
+  /** Every constructor argument, Keras style. */
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable };
+    if (this.declaredInputShape) config.batchInputShape = [null, ...this.declaredInputShape];
+    return config;
+  }
+
+  /** @internal Check a batch's feature count against the built shape. */
+  protected checkInput(x: Tensor): void {
+    const expected = sizeOf(this.inputShape!);
+    if (x.shape[x.shape.length - 1] !== expected) {
+      throw new ShapeError(
+        `Invalid input for ${this.name}: expected ${expected} features per sample. Received: shape [${x.shape}].`,
+      );
+    }
+  }
+
+  /** @internal Move weights to another backend (values copied). */
+  async moveTo(backend: Backend): Promise<void> {
+    this.buffers.clear();
+    for (const v of this.variables) {
+      const values = await v.value.data();
+      const moved = backend.upload(values, v.shape, v.value.dtype);
+      const grad = v.grad ? backend.alloc(v.shape, v.value.dtype) : null;
+      v.dispose();
+      v.value = moved;
+      v.grad = grad;
+    }
+  }
+
+  /** Release weights and scratch buffers. */
+  dispose(): void {
+    this.buffers.clear();
+    for (const v of this.variables) v.dispose();
+    this.variables = [];
+  }
+
+  /** @internal Release only scratch buffers (end of fit/predict). */
+  releaseBuffers(): void {
+    this.buffers.clear();
+  }
+}
+
+/** Resolve an initializer option, naming the layer in errors. */
+export function initializerOption(
+  value: string | Initializer | { className: string; config?: Record<string, unknown> } | undefined,
+  fallback: string,
+  where: string,
+): Initializer {
+  return getInitializer(value ?? fallback, where);
+}

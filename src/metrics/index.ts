@@ -1,0 +1,115 @@
+/**
+ * `keras.metrics`: a metric names what the backend accumulates over an epoch and turns the accumulated
+ * state into a number at the end. `'accuracy'` is resolved to binary, categorical or sparse accuracy from
+ * the loss and the output shape, as Keras does.
+ */
+import type { LossKind, MetricKind, MetricOptions } from '../backend/backend';
+import { checkNumberInRange } from '../errors';
+import { lookupIdentifier } from '../utils/identifiers';
+
+export class Metric {
+  readonly options: MetricOptions;
+  constructor(
+    readonly kind: MetricKind,
+    /** Key in logs and history. */
+    readonly name: string,
+    options: Partial<MetricOptions> = {},
+  ) {
+    this.options = { threshold: 0.5, ...options };
+  }
+
+  /** The metric's value from its accumulator (layouts in the backend contract's metric docs). */
+  result(state: ArrayLike<number>): number {
+    if (this.kind !== 'r2_score') return state[1] > 0 ? state[0] / state[1] : 0;
+    const n = state[0];
+    const cols = (state.length - 1) / 3;
+    let total = 0;
+    for (let c = 0; c < cols; c++) {
+      const sum = state[1 + 3 * c];
+      const sumSq = state[2 + 3 * c];
+      const residual = state[3 + 3 * c];
+      const totalSq = sumSq - (sum * sum) / n;
+      const score = totalSq > 0 ? 1 - residual / totalSq : 0;
+      total += score;
+    }
+    return cols > 0 ? total / cols : 0;
+  }
+}
+
+export class BinaryAccuracy extends Metric {
+  /** @param args.threshold Predictions above it count as 1 (default 0.5). */
+  constructor(args: { name?: string; threshold?: number } = {}) {
+    super('binary_accuracy', args.name ?? 'binary_accuracy', {
+      threshold: checkNumberInRange(args.threshold ?? 0.5, 'threshold', 'BinaryAccuracy', 0, 1),
+    });
+  }
+}
+export class CategoricalAccuracy extends Metric {
+  constructor(args: { name?: string } = {}) {
+    super('categorical_accuracy', args.name ?? 'categorical_accuracy');
+  }
+}
+export class SparseCategoricalAccuracy extends Metric {
+  constructor(args: { name?: string } = {}) {
+    super('sparse_categorical_accuracy', args.name ?? 'sparse_categorical_accuracy');
+  }
+}
+export class MeanSquaredError extends Metric {
+  constructor(args: { name?: string } = {}) {
+    super('mean_squared_error', args.name ?? 'mean_squared_error');
+  }
+}
+export class MeanAbsoluteError extends Metric {
+  constructor(args: { name?: string } = {}) {
+    super('mean_absolute_error', args.name ?? 'mean_absolute_error');
+  }
+}
+export class R2Score extends Metric {
+  constructor(args: { name?: string } = {}) {
+    super('r2_score', args.name ?? 'r2_score');
+  }
+}
+
+type Factory = (name: string, loss: LossKind, outputUnits: number, labelCols: number) => Metric;
+
+function accuracyFor(name: string, loss: LossKind, outputUnits: number, labelCols: number): Metric {
+  if (loss === 'sparse_categorical_crossentropy') return new SparseCategoricalAccuracy({ name });
+  if (loss === 'binary_crossentropy' || outputUnits === 1) return new BinaryAccuracy({ name });
+  if (labelCols === 1) return new SparseCategoricalAccuracy({ name });
+  return new CategoricalAccuracy({ name });
+}
+
+const METRICS: Record<string, Factory> = {
+  accuracy: accuracyFor,
+  acc: accuracyFor,
+  binary_accuracy: (name) => new BinaryAccuracy({ name }),
+  categorical_accuracy: (name) => new CategoricalAccuracy({ name }),
+  sparse_categorical_accuracy: (name) => new SparseCategoricalAccuracy({ name }),
+  mean_squared_error: (name) => new MeanSquaredError({ name }),
+  mse: (name) => new MeanSquaredError({ name }),
+  mean_absolute_error: (name) => new MeanAbsoluteError({ name }),
+  mae: (name) => new MeanAbsoluteError({ name }),
+  r2_score: (name) => new R2Score({ name }),
+};
+
+/** Canonical key of a metric name: camelCase becomes snake_case (`binaryAccuracy` → `binary_accuracy`). */
+function historyKey(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/**
+ * A metric from a name (snake_case or camelCase) or a Metric instance, resolved against the compiled loss
+ * and the model's output width (and the label width, when known).
+ */
+export function getMetric(identifier: string | Metric, loss: LossKind, outputUnits: number, labelCols = outputUnits): Metric {
+  if (identifier instanceof Metric) return identifier;
+  const factory = lookupIdentifier(METRICS, identifier, 'metric', 'compile');
+  return factory(historyKey(identifier), loss, outputUnits, labelCols);
+}
+
+/** Validate a metric identifier early (at compile), before the output shape is known. */
+export function checkMetricIdentifier(identifier: unknown): void {
+  if (identifier instanceof Metric) return;
+  lookupIdentifier(METRICS, identifier, 'metric', 'compile');
+}
+

@@ -1,0 +1,129 @@
+/**
+ * Turning user data (nested arrays, typed arrays with a shape, tensors) into flat host arrays and tensors,
+ * with the checks every entry point shares: rectangular nesting, numbers only, finite values.
+ */
+import type { DType, TypedArray } from '../backend/backend';
+import { currentBackend } from '../backend/registry';
+import { getFloatx } from '../config';
+import { ShapeError, ValueError, describe, invalid } from '../errors';
+import { sizeOf } from './shape';
+import { Tensor, type NestedArray } from './tensor';
+
+/** Anything accepted where data goes in. */
+export type TensorLike = Tensor | NestedArray | TypedArray | number[];
+
+/** Flat values and their shape, on the host. */
+export interface HostArray {
+  values: Float32Array | Float64Array | Int32Array;
+  shape: number[];
+}
+
+/** Shape of a nested array, checking that it is rectangular. */
+function nestedShape(value: NestedArray, where: string, what: string): number[] {
+  const shape: number[] = [];
+  let probe: NestedArray = value;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  const check = (v: NestedArray, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (typeof v !== 'number') {
+        throw new ValueError(`Invalid ${what} for ${where}: expected numbers only. Received: ${describe(v)} at ${what}${path}.`);
+      }
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new ShapeError(
+        `Invalid ${what} for ${where}: expected a rectangular (non-ragged) array of shape [${shape}]. ` +
+          `Received: ${Array.isArray(v) ? `length ${v.length}` : describe(v)} at ${what}${path}.` +
+          `\nhint: every row must have the same length; pad or trim the data first.`,
+      );
+    }
+    for (let i = 0; i < v.length; i++) check(v[i], dim + 1, `${path}[${i}]`);
+  };
+  check(value, 0, '');
+  return shape;
+}
+
+function flattenNested(value: NestedArray, size: number, out: Float64Array): void {
+  let i = 0;
+  const walk = (v: NestedArray) => {
+    if (Array.isArray(v)) for (const item of v) walk(item);
+    else out[i++] = v;
+  };
+  walk(value);
+  if (i !== size) throw new ShapeError(`Internal: flattened ${i} values, expected ${size}.`);
+}
+
+/** Throw a ValueError naming the first NaN or infinite value. */
+export function checkFinite(values: ArrayLike<number>, shape: readonly number[], what: string, where: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      const cols = shape.length > 1 ? sizeOf(shape.slice(1)) : 1;
+      invalid({
+        what,
+        where,
+        expected: 'finite numbers (no NaN or Infinity)',
+        received: `${values[i]} at sample ${Math.floor(i / cols)}, feature ${i % cols}`,
+        hint: 'clean or impute missing values before training.',
+      });
+    }
+  }
+}
+
+/**
+ * Flat host values of any accepted input. A typed array or flat number array without a shape is taken as
+ * given by `shape` (when provided) or as 1-D.
+ */
+export async function toHostArray(data: TensorLike, what: string, where: string, shape?: readonly number[]): Promise<HostArray> {
+  if (data instanceof Tensor) {
+    data.assertLive(where);
+    return { values: (await data.data()) as HostArray['values'], shape: [...data.shape] };
+  }
+  if (ArrayBuffer.isView(data)) {
+    const values = data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array ? data : Float64Array.from(data as ArrayLike<number>);
+    return { values, shape: shape ? [...shape] : [values.length] };
+  }
+  if (!Array.isArray(data)) {
+    throw new ValueError(
+      `Invalid ${what} for ${where}: expected a Tensor, a nested array of numbers or a typed array. Received: ${describe(data)}.`,
+    );
+  }
+  const nested = nestedShape(data, where, what);
+  const values = new Float64Array(sizeOf(nested));
+  flattenNested(data, values.length, values);
+  return { values, shape: nested };
+}
+
+/**
+ * Make a tensor on the current backend: `keras.tensor([[1, 2], [3, 4]])`,
+ * `keras.tensor(float32Array, [2, 2])`, `keras.tensor([1, 2, 3], null, 'int32')`.
+ */
+export function tensor(values: TensorLike, shape?: number[] | null, dtype?: DType): Tensor {
+  if (values instanceof Tensor) return values;
+  let flat: ArrayLike<number>;
+  let inferred: number[];
+  if (ArrayBuffer.isView(values)) {
+    flat = values as TypedArray;
+    inferred = [flat.length];
+  } else if (typeof values === 'number') {
+    flat = [values];
+    inferred = [];
+  } else {
+    const nested = nestedShape(values as NestedArray, 'tensor', 'values');
+    const out = new Float64Array(sizeOf(nested));
+    flattenNested(values as NestedArray, out.length, out);
+    flat = out;
+    inferred = nested;
+  }
+  const finalShape = shape ?? inferred;
+  if (sizeOf(finalShape) !== flat.length) {
+    throw new ShapeError(
+      `Invalid shape for tensor: expected ${flat.length} elements to fill it. Received: shape [${finalShape}] (${sizeOf(finalShape)} elements).`,
+    );
+  }
+  const type: DType = dtype ?? (values instanceof Int32Array ? 'int32' : values instanceof Float64Array && getFloatx() === 'float64' ? 'float64' : getFloatx());
+  return currentBackend().upload(flat, finalShape, type);
+}

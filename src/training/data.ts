@@ -1,0 +1,97 @@
+/**
+ * Checking and converting the data given to fit/evaluate/predict, once per call, before any weight is
+ * touched: a failed call changes nothing. Inside the library a dataset is 2-D `[samples, features]`.
+ */
+import type { Backend } from '../backend/backend';
+import { getFloatx } from '../config';
+import { ShapeError, ValueError, invalid } from '../errors';
+import type { Loss } from '../losses';
+import type { Sequential } from '../models/sequential';
+import { checkFinite, toHostArray, type HostArray, type TensorLike } from '../tensor/convert';
+import { formatShape, shapesEqual, sizeOf } from '../tensor/shape';
+import type { Tensor } from '../tensor/tensor';
+
+/** Inputs as `[n, features]`, checked against (or building) the model. */
+export async function prepareInputs(model: Sequential, x: TensorLike, where: string, what = 'x'): Promise<HostArray> {
+  const expected = model.inputShape;
+  const host = await toHostArray(x, what, where);
+  // A flat typed array carries no shape: read it as samples of the model's input shape.
+  if (ArrayBuffer.isView(x) && expected) host.shape = [host.values.length / sizeOf(expected), ...expected];
+  if (host.shape.length < 2 || !Number.isInteger(host.shape[0])) {
+    throw new ShapeError(
+      `Invalid ${what} for ${where}: expected a batch of samples, shape [samples, ...features]. Received: shape [${host.shape}].` +
+        `\nhint: wrap a single sample in an array: [[…]].`,
+    );
+  }
+  const n = host.shape[0];
+  if (n === 0) invalid({ what, where, expected: 'at least one sample', received: 'an empty dataset (0 samples)' });
+  const sample = host.shape.slice(1);
+  if (!expected) model.build(sample);
+  else if (!shapesEqual(sample, expected)) {
+    throw new ShapeError(
+      `Invalid ${what} for ${where}: expected samples of shape ${formatShape(expected)} (the model's input). Received: ${formatShape(sample)} (data shape [${host.shape}]).`,
+    );
+  }
+  checkFinite(host.values, host.shape, what, where);
+  return { values: host.values, shape: [n, sizeOf(sample)] };
+}
+
+/** Targets as `[n, cols]`, checked against the loss and the model's output. */
+export async function prepareTargets(model: Sequential, loss: Loss, y: TensorLike, n: number, where: string, what = 'y'): Promise<HostArray> {
+  const host = await toHostArray(y, what, where);
+  const units = sizeOf(model.outputShape!);
+  if (ArrayBuffer.isView(y)) {
+    const len = host.values.length;
+    host.shape = loss.kind === 'sparse_categorical_crossentropy' || units === 1 ? [len] : [len / units, units];
+  }
+  if ((host.shape[0] ?? 0) !== n) {
+    throw new ShapeError(
+      `Invalid ${what} for ${where}: expected ${n} samples, one per input sample. Received: ${host.shape[0] ?? 0} samples (shape [${host.shape}]).` +
+        `\nhint: x and y must have the same length.`,
+    );
+  }
+  const cols = host.shape.length === 1 ? 1 : sizeOf(host.shape.slice(1));
+  checkFinite(host.values, host.shape, what, where);
+  if (loss.kind === 'sparse_categorical_crossentropy') {
+    if (cols !== 1) {
+      throw new ShapeError(`Invalid ${what} for ${where}: expected integer class labels, shape [${n}] or [${n}, 1], for sparse_categorical_crossentropy. Received: shape [${host.shape}].\nhint: use categorical_crossentropy for one-hot targets.`);
+    }
+    for (let i = 0; i < n; i++) {
+      const label = host.values[i];
+      if (!Number.isInteger(label) || label < 0 || label >= units) {
+        invalid({ what: `${what} label`, where, expected: `an integer class index in [0, ${units - 1}] (the output has ${units} units)`, received: `${label} at sample ${i}` });
+      }
+    }
+  } else if (cols !== units) {
+    throw new ShapeError(
+      `Invalid ${what} for ${where}: expected targets with ${units} value(s) per sample to match the model's output. Received: shape [${host.shape}].` +
+        (loss.kind === 'categorical_crossentropy' && cols === 1 ? `\nhint: one-hot encode the labels, or use sparse_categorical_crossentropy.` : ''),
+    );
+  }
+  if (loss.kind === 'binary_crossentropy') {
+    for (let i = 0; i < host.values.length; i++) {
+      const t = host.values[i];
+      if (t < 0 || t > 1) invalid({ what, where, expected: 'targets in [0, 1] for binary_crossentropy', received: `${t} at element ${i}` });
+    }
+  }
+  return { values: host.values, shape: [n, cols] };
+}
+
+/** Rows `[from, to)` of a host array. */
+export function sliceRows(data: HostArray, from: number, to: number): HostArray {
+  const cols = data.shape[1];
+  return { values: data.values.subarray(from * cols, to * cols), shape: [to - from, cols] };
+}
+
+/** Upload a host array as a float tensor in floatx. */
+export function upload(backend: Backend, data: HostArray): Tensor {
+  return backend.upload(data.values, data.shape, getFloatx());
+}
+
+/** Validate an option that must be a positive integer. */
+export function positiveIntOption(value: unknown, name: string, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ValueError(`Invalid ${name} for ${where}: expected a positive integer. Received: ${name}=${String(value)}.`);
+  }
+  return value;
+}

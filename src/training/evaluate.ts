@@ -1,0 +1,85 @@
+/** `model.evaluate` and the validation pass of `fit`: inference-mode forward, loss and metrics summed on the device. */
+import type { Backend } from '../backend/backend';
+import { ready } from '../backend/registry';
+import { CallbackList, type Callback, type Logs } from '../callbacks/callback';
+import { getFloatx } from '../config';
+import type { Sequential } from '../models/sequential';
+import type { TensorLike } from '../tensor/convert';
+import type { Tensor } from '../tensor/tensor';
+import { positiveIntOption, prepareInputs, prepareTargets, upload } from './data';
+import { Accumulators, StepPlan } from './step';
+
+/** Options of `evaluate`. */
+export interface EvaluateArgs {
+  /** Samples per batch (default 32). */
+  batchSize?: number;
+  callbacks?: Callback[];
+}
+
+/** An int32 tensor 0, 1, …, n − 1, so contiguous batches can use the same gather as shuffled ones. */
+export function arange(backend: Backend, n: number): Tensor {
+  return backend.upload(Int32Array.from({ length: n }, (_, i) => i), [n], 'int32');
+}
+
+/** Device-resident data for repeated evaluation (fit's validation set is uploaded once). */
+export interface DeviceData {
+  x: Tensor;
+  y: Tensor;
+  order: Tensor;
+}
+
+/** One pass over `data` in inference mode; returns logs with keys prefixed by `prefix`. */
+export async function runEvaluation(
+  plan: StepPlan,
+  data: DeviceData,
+  batchSize: number,
+  acc: Accumulators,
+  prefix: string,
+  callbacks: CallbackList | null,
+): Promise<Logs> {
+  const { backend } = plan;
+  const dtype = getFloatx();
+  const [n, features] = data.x.shape;
+  const cols = data.y.shape[1];
+  acc.reset();
+  const ctx = { backend, training: false, step: 0, runSeed: 0, logitsLayer: plan.fused };
+  for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
+    const rows = Math.min(batchSize, n - start);
+    await callbacks?.call('onTestBatchBegin', batch, { batch, size: rows });
+    const xb = plan.scratch('eval_x', [rows, features], dtype);
+    const yb = plan.scratch('eval_y', [rows, cols], dtype);
+    backend.gatherRows(data.x, data.order, start, xb);
+    backend.gatherRows(data.y, data.order, start, yb);
+    plan.accumulate(plan.forward(xb, ctx), yb, acc, false);
+    backend.flush();
+    await callbacks?.call('onTestBatchEnd', batch, { batch, size: rows });
+  }
+  return acc.read(prefix);
+}
+
+export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorLike, args: EvaluateArgs): Promise<Logs> {
+  const where = 'evaluate';
+  const { loss } = model.requireCompiled(where);
+  const batchSize = positiveIntOption(args.batchSize ?? 32, 'batchSize', where);
+  const xHost = await prepareInputs(model, x, where);
+  const yHost = await prepareTargets(model, loss, y, xHost.shape[0], where);
+  const backend = await ready();
+  await model.placeOn(backend);
+  const plan = new StepPlan(model, backend, yHost.shape[1]);
+  const data = { x: upload(backend, xHost), y: upload(backend, yHost), order: arange(backend, xHost.shape[0]) };
+  const acc = new Accumulators(backend, plan.metrics, yHost.shape[1], getFloatx());
+  const callbacks = new CallbackList(args.callbacks ?? []);
+  for (const c of callbacks.callbacks) c.setModel(model);
+  try {
+    await callbacks.call('onTestBegin');
+    const logs = await runEvaluation(plan, data, batchSize, acc, '', callbacks);
+    await callbacks.call('onTestEnd', logs);
+    return logs;
+  } finally {
+    data.x.dispose();
+    data.y.dispose();
+    data.order.dispose();
+    acc.dispose();
+    plan.dispose();
+  }
+}

@@ -1,0 +1,57 @@
+/** `model.predict`: inference in batches, outputs gathered into one tensor the caller owns. */
+import { ready } from '../backend/registry';
+import { CallbackList, type Callback } from '../callbacks/callback';
+import { getFloatx } from '../config';
+import type { Sequential } from '../models/sequential';
+import type { TensorLike } from '../tensor/convert';
+import type { Tensor } from '../tensor/tensor';
+import { positiveIntOption, prepareInputs, upload } from './data';
+import { arange } from './evaluate';
+import { StepPlan } from './step';
+
+/** Options of `predict`. */
+export interface PredictArgs {
+  /** Samples per batch (default 32). */
+  batchSize?: number;
+  callbacks?: Callback[];
+}
+
+export async function predictModel(model: Sequential, x: TensorLike, args: PredictArgs): Promise<Tensor> {
+  const where = 'predict';
+  const batchSize = positiveIntOption(args.batchSize ?? 32, 'batchSize', where);
+  const xHost = await prepareInputs(model, x, where);
+  const backend = await ready();
+  await model.placeOn(backend);
+  const dtype = getFloatx();
+  const [n, features] = xHost.shape;
+  const outShape = model.outputShape!;
+  const units = outShape.reduce((a, b) => a * b, 1);
+  const plan = new StepPlan(model, backend);
+  const xData = upload(backend, xHost);
+  const order = arange(backend, n);
+  const result = backend.alloc([n, ...outShape], dtype);
+  const callbacks = new CallbackList(args.callbacks ?? []);
+  for (const c of callbacks.callbacks) c.setModel(model);
+  const ctx = { backend, training: false, step: 0, runSeed: 0, logitsLayer: null };
+  try {
+    await callbacks.call('onPredictBegin');
+    for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
+      const rows = Math.min(batchSize, n - start);
+      await callbacks.call('onPredictBatchBegin', batch, { batch, size: rows });
+      const xb = plan.scratch('x', [rows, features], dtype);
+      backend.gatherRows(xData, order, start, xb);
+      backend.copy(plan.forward(xb, ctx), result, start * units);
+      backend.flush();
+      await callbacks.call('onPredictBatchEnd', batch, { batch, size: rows });
+    }
+    await callbacks.call('onPredictEnd');
+  } catch (error) {
+    result.dispose();
+    throw error;
+  } finally {
+    xData.dispose();
+    order.dispose();
+    plan.dispose();
+  }
+  return result;
+}

@@ -1,0 +1,131 @@
+/**
+ * One batch through the model, as the data should travel: forward through every layer (training or
+ * inference), the loss and metrics accumulated on the device, backward in reverse order, and one fused
+ * optimizer update. Nothing here reads from the device.
+ */
+import type { Backend } from '../backend/backend';
+import type { Logs } from '../callbacks/callback';
+import { Activation } from '../layers/activation';
+import { BufferCache } from '../layers/buffer-cache';
+import type { Dense } from '../layers/dense';
+import type { Layer, RunContext } from '../layers/layer';
+import type { Variable } from '../layers/variable';
+import type { Loss } from '../losses';
+import { getMetric, type Metric } from '../metrics';
+import type { Sequential } from '../models/sequential';
+import type { Optimizer } from '../optimizers';
+import { sizeOf } from '../tensor/shape';
+import type { Tensor } from '../tensor/tensor';
+
+/** Loss and metric sums kept on the device for one pass over data (an epoch or an evaluation). */
+export class Accumulators {
+  readonly loss: Tensor;
+  readonly metrics: Tensor[];
+
+  constructor(
+    private readonly backend: Backend,
+    readonly metricList: Metric[],
+    cols: number,
+    dtype: 'float32' | 'float64',
+  ) {
+    this.loss = backend.alloc([2], dtype);
+    this.metrics = metricList.map((m) => backend.alloc([backend.metricStateSize(m.kind, cols)], dtype));
+  }
+
+  reset(): void {
+    this.backend.fill(this.loss, 0);
+    for (const t of this.metrics) this.backend.fill(t, 0);
+  }
+
+  /** Read the sums (one wait for the device) and turn them into logs, keys prefixed by `prefix`. */
+  async read(prefix = ''): Promise<Logs> {
+    const [loss, ...states] = await Promise.all([this.loss.data(), ...this.metrics.map((t) => t.data())]);
+    const logs: Logs = { [`${prefix}loss`]: loss[1] > 0 ? loss[0] / loss[1] : 0 };
+    this.metricList.forEach((m, i) => (logs[`${prefix}${m.name}`] = m.result(states[i])));
+    return logs;
+  }
+
+  dispose(): void {
+    this.loss.dispose();
+    for (const t of this.metrics) t.dispose();
+  }
+}
+
+/** Everything one run (fit, evaluate or predict) needs, resolved once. */
+export class StepPlan {
+  readonly layers: readonly Layer[];
+  readonly fused: Dense | Activation | null;
+  readonly loss: Loss | null;
+  readonly metrics: Metric[];
+  readonly optimizer: Optimizer | null;
+  readonly trainable: Variable[];
+  /** Index of the first layer with trainable weights: layers after it must pass gradients back. */
+  private readonly firstTrainable: number;
+  private readonly buffers = new BufferCache();
+
+  constructor(
+    readonly model: Sequential,
+    readonly backend: Backend,
+    labelCols = 1,
+  ) {
+    this.layers = model.layerStack;
+    const compiled = model.requireCompiledOrNull();
+    this.loss = compiled?.loss ?? null;
+    this.optimizer = compiled?.optimizer ?? null;
+    this.fused = compiled ? model.fusedOutputLayer() : null;
+    const units = sizeOf(model.outputShape!);
+    this.metrics = compiled ? compiled.metricIdentifiers.map((id) => getMetric(id, compiled.loss.kind, units, labelCols)) : [];
+    this.trainable = model.trainableWeights;
+    const first = this.layers.findIndex((l) => l.trainableWeights.length > 0);
+    this.firstTrainable = first < 0 ? this.layers.length : first;
+  }
+
+  /** Forward through every layer; returns the model output. */
+  forward(x: Tensor, ctx: RunContext): Tensor {
+    let h = x;
+    for (const layer of this.layers) h = layer.forward(h, ctx);
+    return h;
+  }
+
+  /** Loss (and its gradient when `withGrad`) and metrics of a batch whose forward pass just ran. */
+  accumulate(output: Tensor, y: Tensor, acc: Accumulators, withGrad: boolean): Tensor | null {
+    const loss = this.loss!;
+    const grad = withGrad ? this.buffers.get(this.backend, 'dloss', output.shape, output.dtype) : null;
+    const logits = this.fused?.preActivation ?? null;
+    const options = logits ? { ...loss.options, fromLogits: true } : loss.options;
+    this.backend.loss(loss.kind, logits ?? output, y, options, acc.loss, grad);
+    this.metrics.forEach((m, i) => this.backend.metric(m.kind, output, y, m.options, acc.metrics[i]));
+    return grad;
+  }
+
+  /** Backward from the loss gradient through every layer that needs it. */
+  backward(grad: Tensor, ctx: RunContext): void {
+    let g: Tensor | null = grad;
+    for (let i = this.layers.length - 1; i >= 0 && g; i--) {
+      const layer = this.layers[i];
+      const needInputGrad = i > this.firstTrainable;
+      if (i === this.layers.length - 1 && this.fused) g = this.fused.backwardFrom(g, ctx, needInputGrad, true);
+      else g = layer.backward(g, ctx, needInputGrad);
+    }
+  }
+
+  /** A whole training step: forward, loss, backward, update. */
+  trainStep(x: Tensor, y: Tensor, acc: Accumulators, ctx: RunContext): void {
+    const output = this.forward(x, ctx);
+    const grad = this.accumulate(output, y, acc, true)!;
+    this.backward(grad, ctx);
+    if (this.trainable.length > 0) this.optimizer!.apply(this.trainable, this.backend);
+    this.backend.flush();
+  }
+
+  /** Scratch tensor owned by the plan (batches gathered from the dataset). */
+  scratch(purpose: string, shape: readonly number[], dtype: 'float32' | 'float64'): Tensor {
+    return this.buffers.get(this.backend, purpose, shape, dtype);
+  }
+
+  /** Release the plan's and the layers' scratch buffers. */
+  dispose(): void {
+    this.buffers.clear();
+    for (const layer of this.layers) layer.releaseBuffers();
+  }
+}

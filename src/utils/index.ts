@@ -1,0 +1,2 @@
+/** `keras.utils`. */
+export { setRandomSeed } from '../random';
