@@ -108,9 +108,9 @@ export interface BatchNormState {
   beta: Tensor;
   movingMean: Tensor;
   movingVariance: Tensor;
-  /** Batch mean saved by a training forward pass for the backward pass. */
+  /** Mean used by the last forward pass (batch mean in training, moving mean at inference). */
   savedMean: Tensor;
-  /** 1/sqrt(batch variance + epsilon) saved by a training forward pass. */
+  /** 1/sqrt(variance + epsilon) used by the last forward pass. */
   savedInvStd: Tensor;
 }
 
@@ -169,10 +169,25 @@ export interface Backend {
   // ---- layers' fused kernels ----------------------------------------------------------------------------
   dropout(x: Tensor, out: Tensor, options: DropoutOptions): void;
   dropoutBackward(dy: Tensor, out: Tensor, options: DropoutOptions): void;
-  /** Training: normalise with batch statistics, save them, update the moving statistics in place. */
+  /**
+   * Training: normalise with batch statistics, save them, update the moving statistics in place.
+   * Inference: normalise with the moving statistics and save those.
+   */
   batchNormForward(x: Tensor, out: Tensor, state: BatchNormState, options: BatchNormOptions): void;
-  /** Gradients of a training-mode forward pass: `dx`, and `dGamma`/`dBeta` (overwritten). */
-  batchNormBackward(dy: Tensor, x: Tensor, state: BatchNormState, dx: Tensor | null, dGamma: Tensor, dBeta: Tensor): void;
+  /**
+   * Gradients of the last forward pass: `dx` (skipped when null), and `dGamma`/`dBeta` (overwritten).
+   * `training` must match that forward pass: with batch statistics the mean and variance depend on x;
+   * with moving statistics (inference, or a frozen layer) they are constants.
+   */
+  batchNormBackward(
+    dy: Tensor,
+    x: Tensor,
+    state: BatchNormState,
+    dx: Tensor | null,
+    dGamma: Tensor,
+    dBeta: Tensor,
+    options: { training: boolean },
+  ): void;
 
   // ---- losses and metrics, accumulated on the device ----------------------------------------------------
   /**

@@ -37,6 +37,7 @@ export class BatchNormalization extends Layer {
   private readonly inits: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', Initializer>;
   private state: BatchNormState | null = null;
   private lastInput: Tensor | null = null;
+  private lastTraining = false;
 
   constructor(args: BatchNormalizationArgs = {}) {
     super(args);
@@ -89,8 +90,10 @@ export class BatchNormalization extends Layer {
   forward(x: Tensor, ctx: RunContext): Tensor {
     this.checkInput(x);
     const out = this.buffers.get(ctx.backend, 'y', x.shape, x.dtype);
+    // A frozen layer runs in inference mode even while the model trains, as in Keras.
+    this.lastTraining = ctx.training && this.trainable;
     ctx.backend.batchNormForward(x, out, this.currentState(), {
-      training: ctx.training && this.trainable,
+      training: this.lastTraining,
       momentum: this.momentum,
       epsilon: this.epsilon,
     });
@@ -104,7 +107,9 @@ export class BatchNormalization extends Layer {
     const grad = (n: string) =>
       this.variables.find((v) => v.name.endsWith(`/${n}`))?.grad ?? this.buffers.get(backend, `d${n}`, [features], dy.dtype);
     const dx = needInputGrad ? this.buffers.get(backend, 'dx', dy.shape, dy.dtype) : null;
-    backend.batchNormBackward(dy, this.lastInput!, this.currentState(), dx, grad('gamma'), grad('beta'));
+    backend.batchNormBackward(dy, this.lastInput!, this.currentState(), dx, grad('gamma'), grad('beta'), {
+      training: this.lastTraining,
+    });
     return dx;
   }
 

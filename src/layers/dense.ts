@@ -68,7 +68,7 @@ export class Dense extends Layer {
     const rows = x.shape[0];
     const y = this.buffers.get(ctx.backend, 'y', [rows, this.units], x.dtype);
     const linear = this.activation.name === 'linear';
-    const keepZ = ctx.training || ctx.logitsLayer === this;
+    const keepZ = ctx.training || ctx.backwardFollows || ctx.logitsLayer === this;
     const z = keepZ && !linear ? this.buffers.get(ctx.backend, 'z', [rows, this.units], x.dtype) : null;
     ctx.backend.matmul(x, this.kernel!.value, y, {
       bias: this.bias?.value ?? null,

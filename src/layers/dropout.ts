@@ -48,7 +48,7 @@ export class Dropout extends Layer {
 
   backward(dy: Tensor, ctx: RunContext, needInputGrad: boolean): Tensor | null {
     if (!needInputGrad) return null;
-    if (this.rate === 0) return dy;
+    if (!ctx.training || this.rate === 0) return dy;
     const dx = this.buffers.get(ctx.backend, 'dx', dy.shape, dy.dtype);
     ctx.backend.dropoutBackward(dy, dx, this.options(ctx));
     return dx;

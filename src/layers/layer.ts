@@ -35,6 +35,8 @@ export interface RunContext {
   runSeed: number;
   /** The output layer whose pre-activation a fused loss reads (it must keep it even at inference). */
   logitsLayer?: Layer | null;
+  /** A backward pass follows even though `training` is false (gradient checks in inference mode). */
+  backwardFollows?: boolean;
 }
 
 /** What a layer needs to create its weights. */

@@ -35,7 +35,7 @@ export async function lossAndGradients(
   const yb = upload(backend, yHost);
   try {
     acc.reset();
-    const ctx = { backend, training, step, runSeed, logitsLayer: plan.fused };
+    const ctx = { backend, training, step, runSeed, logitsLayer: plan.fused, backwardFollows: true };
     const grad = plan.accumulate(plan.forward(xb, ctx), yb, acc, true)!;
     plan.backward(grad, ctx);
     const logs = await acc.read();

@@ -40,6 +40,8 @@ export function batchNormForward(
     } else {
       mean = s.movingMean[c];
       invStd = 1 / Math.sqrt(s.movingVariance[c] + epsilon);
+      s.savedMean[c] = mean;
+      s.savedInvStd[c] = invStd;
     }
     const g = s.gamma[c] * invStd;
     const b = s.beta[c] - mean * g;
@@ -48,7 +50,8 @@ export function batchNormForward(
 }
 
 /**
- * With x̂ = (x − μ)·σ⁻¹: dβ = Σ dy, dγ = Σ dy·x̂, dx = γσ⁻¹/N · (N·dy − dβ − x̂·dγ).
+ * With x̂ = (x − μ)·σ⁻¹: dβ = Σ dy, dγ = Σ dy·x̂, and in training (μ, σ from the batch)
+ * dx = γσ⁻¹/N · (N·dy − dβ − x̂·dγ); with moving statistics (constants) dx = γσ⁻¹·dy.
  */
 export function batchNormBackward(
   dy: FloatArray,
@@ -59,6 +62,7 @@ export function batchNormBackward(
   dBeta: FloatArray,
   rows: number,
   cols: number,
+  training: boolean,
 ): void {
   for (let c = 0; c < cols; c++) {
     const mean = s.savedMean[c];
@@ -73,6 +77,11 @@ export function batchNormBackward(
     dBeta[c] = sumDy;
     dGamma[c] = sumDyXhat;
     if (!dx) continue;
+    if (!training) {
+      const k = s.gamma[c] * invStd;
+      for (let r = 0; r < rows; r++) dx[r * cols + c] = k * dy[r * cols + c];
+      continue;
+    }
     const k = (s.gamma[c] * invStd) / rows;
     for (let r = 0; r < rows; r++) {
       const i = r * cols + c;

@@ -158,9 +158,18 @@ export class CpuBackend implements Backend {
     batchNormForward(farr(x), farr(out), cpuState(state), rows, cols, options);
   }
 
-  batchNormBackward(dy: Tensor, x: Tensor, state: BatchNormState, dx: Tensor | null, dGamma: Tensor, dBeta: Tensor): void {
+  batchNormBackward(
+    dy: Tensor,
+    x: Tensor,
+    state: BatchNormState,
+    dx: Tensor | null,
+    dGamma: Tensor,
+    dBeta: Tensor,
+    options: { training: boolean },
+  ): void {
     const [rows, cols] = rowsCols(x);
-    batchNormBackward(farr(dy), farr(x), cpuState(state), dx ? farr(dx) : null, farr(dGamma), farr(dBeta), rows, cols);
+    const args = [farr(dy), farr(x), cpuState(state), dx ? farr(dx) : null, farr(dGamma), farr(dBeta), rows, cols] as const;
+    batchNormBackward(...args, options.training);
   }
 
   loss(kind: LossKind, yPred: Tensor, yTrue: Tensor, options: LossOptions, accumulator: Tensor, grad: Tensor | null): void {
