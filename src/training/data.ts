@@ -17,6 +17,7 @@ export async function prepareInputs(model: Sequential, x: TensorLike, where: str
   const host = await toHostArray(x, what, where);
   // A flat typed array carries no shape: read it as samples of the model's input shape.
   if (ArrayBuffer.isView(x) && expected) host.shape = [host.values.length / sizeOf(expected), ...expected];
+  if (host.shape[0] === 0) invalid({ what, where, expected: 'at least one sample', received: `an empty dataset (shape [${host.shape}])` });
   if (host.shape.length < 2 || !Number.isInteger(host.shape[0])) {
     throw new ShapeError(
       `Invalid ${what} for ${where}: expected a batch of samples, shape [samples, ...features]. Received: shape [${host.shape}].` +
@@ -24,7 +25,6 @@ export async function prepareInputs(model: Sequential, x: TensorLike, where: str
     );
   }
   const n = host.shape[0];
-  if (n === 0) invalid({ what, where, expected: 'at least one sample', received: 'an empty dataset (0 samples)' });
   const sample = host.shape.slice(1);
   if (!expected) model.build(sample);
   else if (!shapesEqual(sample, expected)) {
