@@ -5,7 +5,7 @@
  * for progress).
  */
 import { ready } from '../backend/registry';
-import { CallbackList, type Callback, type Logs } from '../callbacks/callback';
+import { Callback, CallbackList, type Logs } from '../callbacks/callback';
 import { History } from '../callbacks/history';
 import { getFloatx } from '../config';
 import { checkNumberInRange, invalid, received } from '../errors';
@@ -120,6 +120,9 @@ export async function fitModel(model: Sequential, x: TensorLike, y: TensorLike, 
       c.setParams(params);
     }
     const batchHooks = callbacks.wants('onTrainBatchBegin') || callbacks.wants('onTrainBatchEnd');
+    // Per-batch loss values need a read: every batch where reads are cheap, else at most once a second.
+    const batchLogsWanted = (args.callbacks ?? []).some((c) => c.onTrainBatchEnd !== Callback.prototype.onTrainBatchEnd) || progress?.wantsBatchLogs;
+    let lastRead = 0;
     model.stopTraining = false;
     model.history = history;
     await callbacks.call('onTrainBegin');
@@ -140,7 +143,11 @@ export async function fitModel(model: Sequential, x: TensorLike, y: TensorLike, 
         const ctx: RunContext = { backend, training: true, step: model.optimizer.iterations, runSeed, logitsLayer: plan.fused };
         plan.trainStep(xb, yb, acc, ctx);
         if (batchHooks) {
-          const logs: Logs = backend.readsAreCheap ? await acc.read() : {};
+          let logs: Logs = {};
+          if (batchLogsWanted && (backend.readsAreCheap || Date.now() - lastRead > 1000)) {
+            logs = await acc.read();
+            lastRead = Date.now();
+          }
           await callbacks.call('onTrainBatchEnd', step, { batch: step, size: rows, ...logs });
         }
         if (Date.now() - lastYield > 100) {
