@@ -1,4 +1,4 @@
-import type { BatchNormState } from '../backend/backend';
+import type { Backend, BatchNormState } from '../backend/backend';
 import { checkNumberInRange, invalid, received } from '../errors';
 import type { Initializer } from '../initializers';
 import { sizeOf } from '../tensor/shape';
@@ -113,24 +113,25 @@ export class BatchNormalization extends Layer {
     return dx;
   }
 
-  override async moveTo(backend: import('../backend/backend').Backend): Promise<void> {
+  override adoptWeights(backend: Backend, values: ArrayLike<number>[]): void {
+    super.adoptWeights(backend, values);
     const s = this.state!;
-    const moveFixed = async (t: Tensor) => {
-      const moved = backend.upload(await t.data(), t.shape, t.dtype);
-      t.dispose();
-      return moved;
+    const { shape, dtype } = s.savedMean;
+    const constant = (value: number) => {
+      const t = backend.alloc(shape, dtype);
+      backend.fill(t, value);
+      return t;
     };
-    const gamma = this.scale ? s.gamma : await moveFixed(s.gamma);
-    const beta = this.center ? s.beta : await moveFixed(s.beta);
-    await super.moveTo(backend);
+    if (!this.scale) s.gamma.dispose();
+    if (!this.center) s.beta.dispose();
     s.savedMean.dispose();
     s.savedInvStd.dispose();
     this.state = {
       ...s,
-      gamma,
-      beta,
-      savedMean: backend.alloc(s.savedMean.shape, s.savedMean.dtype),
-      savedInvStd: backend.alloc(s.savedInvStd.shape, s.savedInvStd.dtype),
+      gamma: this.scale ? s.gamma : constant(1),
+      beta: this.center ? s.beta : constant(0),
+      savedMean: backend.alloc(shape, dtype),
+      savedInvStd: backend.alloc(shape, dtype),
     };
   }
 

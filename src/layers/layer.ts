@@ -181,15 +181,23 @@ export abstract class Layer {
 
   /** @internal Move weights to another backend (values copied). */
   async moveTo(backend: Backend): Promise<void> {
+    const values = await Promise.all(this.variables.map((v) => v.value.data()));
+    this.adoptWeights(backend, values);
+  }
+
+  /**
+   * @internal Replace every weight by `values[i]` on `backend` (Keras order), releasing the old storage
+   * (also when it lives on a lost device) and the scratch buffers.
+   */
+  adoptWeights(backend: Backend, values: ArrayLike<number>[]): void {
     this.buffers.clear();
-    for (const v of this.variables) {
-      const values = await v.value.data();
-      const moved = backend.upload(values, v.shape, v.value.dtype);
+    this.variables.forEach((v, i) => {
+      const value = backend.upload(values[i], v.shape, v.value.dtype);
       const grad = v.grad ? backend.alloc(v.shape, v.value.dtype) : null;
       v.dispose();
-      v.value = moved;
+      v.value = value;
       v.grad = grad;
-    }
+    });
   }
 
   /** Release weights and scratch buffers. */

@@ -203,6 +203,30 @@ export class Sequential {
     this.backendInUse = backend;
   }
 
+  /** @internal Host copies of every weight (Keras order) and the optimizer's step count. */
+  async snapshot(): Promise<{ weights: ArrayLike<number>[]; iterations: number }> {
+    const weights = await Promise.all(this.weights.map((v) => v.value.data()));
+    return { weights, iterations: this.compiled?.optimizer.iterations ?? 0 };
+  }
+
+  /**
+   * @internal Put snapshot weights back on `backend` (after a lost GPU device). The optimizer's slots are
+   * dropped (they lived on the lost device) and rebuilt on the next step.
+   */
+  restoreSnapshot(snapshot: { weights: ArrayLike<number>[]; iterations: number }, backend: Backend): void {
+    let offset = 0;
+    for (const layer of this.stack) {
+      const count = layer.weights.length;
+      layer.adoptWeights(backend, snapshot.weights.slice(offset, offset + count));
+      offset += count;
+    }
+    if (this.compiled) {
+      this.compiled.optimizer.disposeSlots();
+      this.compiled.optimizer.iterations = snapshot.iterations;
+    }
+    this.backendInUse = backend;
+  }
+
   /** @internal Guard against two concurrent `fit` calls on one model. */
   beginFit(): void {
     if (this.isFitting) throw new StateError('Invalid call of fit: expected no other fit running on this model. Received: a second concurrent fit.');

@@ -4,15 +4,17 @@
  * metrics are summed on the device and read once per epoch (and, where reads are cheap or throttled,
  * for progress).
  */
-import { ready } from '../backend/registry';
+import { getBackendInstance, ready } from '../backend/registry';
 import { Callback, CallbackList, type Logs } from '../callbacks/callback';
 import { History } from '../callbacks/history';
 import { getFloatx } from '../config';
-import { checkNumberInRange, invalid, received } from '../errors';
+import { DeviceError, checkNumberInRange, invalid, received } from '../errors';
 import type { RunContext } from '../layers/layer';
+import type { Backend } from '../backend/backend';
+import type { Loss } from '../losses';
 import type { Sequential } from '../models/sequential';
 import { SeedGenerator, getGlobalSeedGenerator, shuffleIndices } from '../random';
-import type { TensorLike } from '../tensor/convert';
+import type { HostArray, TensorLike } from '../tensor/convert';
 import { positiveIntOption, prepareInputs, prepareTargets, sliceRows, upload } from './data';
 import { arange, runEvaluation } from './evaluate';
 import { ProgressLogger } from './progress';
@@ -45,6 +47,67 @@ export interface FitArgs {
   seed?: number;
 }
 
+/** Options after validation. */
+interface FitOptions {
+  batchSize: number;
+  epochs: number;
+  initialEpoch: number;
+  validationSplit: number;
+  stepsPerEpoch: number | null;
+  validationFreq: number | number[];
+  validationBatchSize: number;
+  verbose: 0 | 1 | 2;
+  callbacks: Callback[];
+  shuffle: boolean;
+  seed: number | undefined;
+}
+
+/** Check every option before anything happens (errors in the one template). */
+function checkFitArgs(args: FitArgs, where: string): FitOptions {
+  const batchSize = positiveIntOption(args.batchSize ?? 32, 'batchSize', where);
+  const initialEpoch = args.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) invalid({ what: 'initialEpoch', where, expected: 'a non-negative integer', received: received('initialEpoch', initialEpoch) });
+  const validationFreq = args.validationFreq ?? 1;
+  const freqOk = Array.isArray(validationFreq) ? validationFreq.every((e) => Number.isInteger(e) && e > 0) : Number.isInteger(validationFreq) && validationFreq > 0;
+  if (!freqOk) invalid({ what: 'validationFreq', where, expected: 'a positive integer or an array of 1-based epoch numbers', received: received('validationFreq', validationFreq) });
+  if (args.callbacks !== undefined && !Array.isArray(args.callbacks)) invalid({ what: 'callbacks', where, expected: 'an array of Callback objects', received: received('callbacks', args.callbacks) });
+  if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) invalid({ what: 'seed', where, expected: 'a non-negative integer', received: received('seed', args.seed) });
+  if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== 1 && args.verbose !== 2) invalid({ what: 'verbose', where, expected: '0, 1 or 2', received: received('verbose', args.verbose) });
+  return {
+    batchSize,
+    epochs: positiveIntOption(args.epochs ?? 1, 'epochs', where),
+    initialEpoch,
+    validationSplit: checkNumberInRange(args.validationSplit ?? 0, 'validationSplit', where, 0, 1, { highOpen: true }),
+    stepsPerEpoch: args.stepsPerEpoch === undefined ? null : positiveIntOption(args.stepsPerEpoch, 'stepsPerEpoch', where),
+    validationFreq,
+    validationBatchSize: positiveIntOption(args.validationBatchSize ?? batchSize, 'validationBatchSize', where),
+    // Keras's 'auto': a live bar on a terminal, one line per epoch elsewhere.
+    verbose: args.verbose ?? (typeof process !== 'undefined' && process.stdout?.isTTY ? 1 : 2),
+    callbacks: args.callbacks ?? [],
+    shuffle: args.shuffle ?? true,
+    seed: args.seed,
+  };
+}
+
+/** Training and validation data on the host, checked, split as Keras does (validationSplit takes the end). */
+async function prepareFitData(model: Sequential, loss: Loss, x: TensorLike, y: TensorLike, args: FitArgs, options: FitOptions, where: string) {
+  let xTrain = await prepareInputs(model, x, where);
+  let yTrain = await prepareTargets(model, loss, y, xTrain.shape[0], where);
+  let validation: { x: HostArray; y: HostArray } | null = null;
+  if (args.validationData) {
+    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) invalid({ what: 'validationData', where, expected: '[xVal, yVal]', received: received('validationData', args.validationData) });
+    const xVal = await prepareInputs(model, args.validationData[0], where, 'validationData[0]');
+    validation = { x: xVal, y: await prepareTargets(model, loss, args.validationData[1], xVal.shape[0], where, 'validationData[1]') };
+  } else if (options.validationSplit > 0) {
+    const n = xTrain.shape[0];
+    const split = Math.floor(n * (1 - options.validationSplit));
+    if (split === 0 || split === n) invalid({ what: 'validationSplit', where, expected: `a fraction leaving at least one sample on each side of ${n} samples`, received: received('validationSplit', options.validationSplit) });
+    validation = { x: sliceRows(xTrain, split, n), y: sliceRows(yTrain, split, n) };
+    [xTrain, yTrain] = [sliceRows(xTrain, 0, split), sliceRows(yTrain, 0, split)];
+  }
+  return { xTrain, yTrain, validation };
+}
+
 function shouldValidate(freq: number | number[], epoch: number): boolean {
   return Array.isArray(freq) ? freq.includes(epoch + 1) : (epoch + 1) % freq === 0;
 }
@@ -57,87 +120,78 @@ function yieldToEventLoop(): Promise<void> {
 export async function fitModel(model: Sequential, x: TensorLike, y: TensorLike, args: FitArgs): Promise<History> {
   const where = 'fit';
   const { loss } = model.requireCompiled(where);
-  const batchSize = positiveIntOption(args.batchSize ?? 32, 'batchSize', where);
-  const epochs = positiveIntOption(args.epochs ?? 1, 'epochs', where);
-  const initialEpoch = args.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) invalid({ what: 'initialEpoch', where, expected: 'a non-negative integer', received: received('initialEpoch', initialEpoch) });
-  const validationSplit = checkNumberInRange(args.validationSplit ?? 0, 'validationSplit', where, 0, 1, { highOpen: true });
-  const stepsPerEpoch = args.stepsPerEpoch === undefined ? null : positiveIntOption(args.stepsPerEpoch, 'stepsPerEpoch', where);
-  const validationFreq = args.validationFreq ?? 1;
-  if (!(Array.isArray(validationFreq) ? validationFreq.every((e) => Number.isInteger(e) && e > 0) : Number.isInteger(validationFreq) && validationFreq > 0)) {
-    invalid({ what: 'validationFreq', where, expected: 'a positive integer or an array of 1-based epoch numbers', received: received('validationFreq', validationFreq) });
-  }
-  const valBatchSize = positiveIntOption(args.validationBatchSize ?? batchSize, 'validationBatchSize', where);
-  const verbose = args.verbose ?? (typeof process !== 'undefined' && process.stdout?.isTTY ? 1 : 2);
-  if (args.callbacks !== undefined && !Array.isArray(args.callbacks)) invalid({ what: 'callbacks', where, expected: 'an array of Callback objects', received: received('callbacks', args.callbacks) });
-  if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) invalid({ what: 'seed', where, expected: 'a non-negative integer', received: received('seed', args.seed) });
-
+  const options = checkFitArgs(args, where);
   // Data: converted and checked on the host, before any weight changes.
-  let xAll = await prepareInputs(model, x, where);
-  let yAll = await prepareTargets(model, loss, y, xAll.shape[0], where);
-  let xVal = null;
-  let yVal = null;
-  if (args.validationData) {
-    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) invalid({ what: 'validationData', where, expected: '[xVal, yVal]', received: received('validationData', args.validationData) });
-    xVal = await prepareInputs(model, args.validationData[0], where, 'validationData[0]');
-    yVal = await prepareTargets(model, loss, args.validationData[1], xVal.shape[0], where, 'validationData[1]');
-  } else if (validationSplit > 0) {
-    const n = xAll.shape[0];
-    const split = Math.floor(n * (1 - validationSplit));
-    if (split === 0 || split === n) invalid({ what: 'validationSplit', where, expected: `a fraction leaving at least one sample on each side of ${n} samples`, received: received('validationSplit', validationSplit) });
-    [xVal, yVal] = [sliceRows(xAll, split, n), sliceRows(yAll, split, n)];
-    [xAll, yAll] = [sliceRows(xAll, 0, split), sliceRows(yAll, 0, split)];
-  }
-
+  const data = await prepareFitData(model, loss, x, y, args, options, where);
   model.beginFit();
   const owned: { dispose(): void }[] = [];
-  const own = <T extends { dispose(): void }>(t: T): T => (owned.push(t), t);
   try {
     const backend = await ready();
     await model.placeOn(backend);
-    const seeds = new SeedGenerator(args.seed ?? getGlobalSeedGenerator().next());
-    const runSeed = seeds.next();
-    const dtype = getFloatx();
-    const n = xAll.shape[0];
-    const stepsAvailable = Math.ceil(n / batchSize);
-    const steps = stepsPerEpoch ?? stepsAvailable;
-    const plan = own(new StepPlan(model, backend, yAll.shape[1]));
-    const xData = own(upload(backend, xAll));
-    const yData = own(upload(backend, yAll));
-    const indices = own(backend.alloc([n], 'int32'));
-    const acc = own(new Accumulators(backend, plan.metrics, yAll.shape[1], dtype));
-    const val =
-      xVal && yVal
-        ? { x: own(upload(backend, xVal)), y: own(upload(backend, yVal)), order: own(arange(backend, xVal.shape[0])) }
-        : null;
-    const valAcc = val ? own(new Accumulators(backend, plan.metrics, yAll.shape[1], dtype)) : null;
-    const history = new History();
-    const progress = verbose === 0 ? null : new ProgressLogger(verbose);
-    const callbacks = new CallbackList([history, ...(progress ? [progress] : []), ...(args.callbacks ?? [])]);
-    const params = { epochs, steps, verbose, samples: n, batchSize, doValidation: val !== null };
-    for (const c of callbacks.callbacks) {
-      c.setModel(model);
-      c.setParams(params);
-    }
-    const batchHooks = callbacks.wants('onTrainBatchBegin') || callbacks.wants('onTrainBatchEnd');
-    // Per-batch loss values need a read: every batch where reads are cheap, else at most once a second.
-    const batchLogsWanted = (args.callbacks ?? []).some((c) => c.onTrainBatchEnd !== Callback.prototype.onTrainBatchEnd) || progress?.wantsBatchLogs;
-    let lastRead = 0;
-    model.stopTraining = false;
-    model.history = history;
-    await callbacks.call('onTrainBegin');
-    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    return await runEpochs(model, backend, data, options, <T extends { dispose(): void }>(t: T): T => (owned.push(t), t));
+  } finally {
+    for (const t of owned) t.dispose();
+    model.endFit();
+  }
+}
+
+/** The epoch loop; every tensor it makes goes through `own` so the caller releases it. */
+async function runEpochs(
+  model: Sequential,
+  backend: Backend,
+  { xTrain, yTrain, validation }: Awaited<ReturnType<typeof prepareFitData>>,
+  options: FitOptions,
+  own: <T extends { dispose(): void }>(t: T) => T,
+): Promise<History> {
+  const seeds = new SeedGenerator(options.seed ?? getGlobalSeedGenerator().next());
+  const runSeed = seeds.next();
+  const dtype = getFloatx();
+  const [n, features] = xTrain.shape;
+  const labelCols = yTrain.shape[1];
+  const stepsAvailable = Math.ceil(n / options.batchSize);
+  const steps = options.stepsPerEpoch ?? stepsAvailable;
+  const plan = own(new StepPlan(model, backend, labelCols));
+  const xData = own(upload(backend, xTrain));
+  const yData = own(upload(backend, yTrain));
+  const indices = own(backend.alloc([n], 'int32'));
+  const acc = own(new Accumulators(backend, plan.metrics, labelCols, dtype));
+  const val = validation && {
+    x: own(upload(backend, validation.x)),
+    y: own(upload(backend, validation.y)),
+    order: own(arange(backend, validation.x.shape[0])),
+    acc: own(new Accumulators(backend, plan.metrics, labelCols, dtype)),
+  };
+  const history = new History();
+  const progress = options.verbose === 0 ? null : new ProgressLogger(options.verbose);
+  const callbacks = new CallbackList([history, ...(progress ? [progress] : []), ...options.callbacks]);
+  const params = { epochs: options.epochs, steps, verbose: options.verbose, samples: n, batchSize: options.batchSize, doValidation: val !== null };
+  for (const c of callbacks.callbacks) {
+    c.setModel(model);
+    c.setParams(params);
+  }
+  const batchHooks = callbacks.wants('onTrainBatchBegin') || callbacks.wants('onTrainBatchEnd');
+  // Per-batch loss values need a read: every batch where reads are cheap, else at most once a second.
+  const batchLogsWanted = options.callbacks.some((c) => c.onTrainBatchEnd !== Callback.prototype.onTrainBatchEnd) || progress?.wantsBatchLogs;
+  let lastRead = 0;
+  model.stopTraining = false;
+  model.history = history;
+  // Where the device can be lost (a GPU), the weights of the last completed epoch are kept on the host.
+  let lastGood = backend.readsAreCheap ? null : await model.snapshot();
+
+  await callbacks.call('onTrainBegin');
+  try {
+    for (let epoch = options.initialEpoch; epoch < options.epochs && !model.stopTraining; epoch++) {
       await callbacks.call('onEpochBegin', epoch);
-      const order = args.shuffle === false ? Int32Array.from({ length: n }, (_, i) => i) : shuffleIndices(n, seeds.next());
-      backend.write(indices, order);
+      backend.write(indices, options.shuffle ? shuffleIndices(n, seeds.next()) : Int32Array.from({ length: n }, (_, i) => i));
       acc.reset();
       let lastYield = Date.now();
       for (let step = 0; step < steps && !model.stopTraining; step++) {
-        const start = (step % stepsAvailable) * batchSize;
-        const rows = Math.min(batchSize, n - start);
+        // stepsPerEpoch beyond the data wraps around it.
+        const start = (step % stepsAvailable) * options.batchSize;
+        const rows = Math.min(options.batchSize, n - start);
         if (batchHooks) await callbacks.call('onTrainBatchBegin', step, { batch: step, size: rows });
-        const xb = plan.scratch('x', [rows, xAll.shape[1]], dtype);
-        const yb = plan.scratch('y', [rows, yAll.shape[1]], dtype);
+        const xb = plan.scratch('x', [rows, features], dtype);
+        const yb = plan.scratch('y', [rows, labelCols], dtype);
         backend.gatherRows(xData, indices, start, xb);
         backend.gatherRows(yData, indices, start, yb);
         const ctx: RunContext = { backend, training: true, step: model.optimizer.iterations, runSeed, logitsLayer: plan.fused };
@@ -156,15 +210,19 @@ export async function fitModel(model: Sequential, x: TensorLike, y: TensorLike, 
         }
       }
       const logs = await acc.read();
-      if (val && valAcc && shouldValidate(validationFreq, epoch)) {
-        Object.assign(logs, await runEvaluation(plan, val, valBatchSize, valAcc, 'val_', null));
+      if (val && shouldValidate(options.validationFreq, epoch)) {
+        Object.assign(logs, await runEvaluation(plan, val, options.validationBatchSize, val.acc, 'val_', null));
       }
+      if (lastGood) lastGood = await model.snapshot();
       await callbacks.call('onEpochEnd', epoch, logs);
     }
-    await callbacks.call('onTrainEnd');
-    return history;
-  } finally {
-    for (const t of owned) t.dispose();
-    model.endFit();
+  } catch (error) {
+    if (error instanceof DeviceError && lastGood) {
+      model.restoreSnapshot(lastGood, await getBackendInstance('cpu'));
+      error.message += '\nThe model keeps the weights of its last completed epoch (now on the CPU backend); call fit again to continue, on any backend.';
+    }
+    throw error;
   }
+  await callbacks.call('onTrainEnd');
+  return history;
 }

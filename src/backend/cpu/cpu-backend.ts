@@ -49,7 +49,7 @@ function rowsCols(t: Tensor): [number, number] {
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly floatDtypes = ['float32', 'float64'] as const;
-  readonly readsAreCheap = true;
+  readonly readsAreCheap: boolean = true;
   private live = 0;
   private bytes = 0;
 
