@@ -16,5 +16,5 @@ export * as utils from './utils';
 export { Tensor, type NestedArray } from './tensor/tensor';
 export { tensor, type TensorLike } from './tensor/convert';
 export { setBackend, getBackend, registerBackend, type BackendOptions } from './backend/registry';
-export { memory } from './tensor/memory';
+export { memory, type MemoryInfo } from './tensor/memory';
 export type { Backend, DType } from './backend/backend';

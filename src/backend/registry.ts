@@ -99,6 +99,15 @@ export async function ready(): Promise<Backend> {
   return currentBackend();
 }
 
+/** @internal Every backend started so far, by name (the current one included). */
+export function startedBackends(): Map<string, Backend> {
+  const started = new Map<string, Backend>();
+  for (const [name, entry] of entries) if (entry.instance) started.set(name, entry.instance);
+  const now = currentBackend();
+  if (!started.has(now.name)) started.set(now.name, now);
+  return started;
+}
+
 /** @internal A started backend by name (for tests comparing backends). */
 export async function getBackendInstance(name: string, options: BackendOptions = {}): Promise<Backend> {
   if (!entries.has(name)) await setBackend(name, options); // throws the standard unknown-name error
