@@ -105,6 +105,8 @@ const nodeProject: TestProjectInlineConfiguration = {
 
 const browserProject: TestProjectInlineConfiguration = {
   extends: true,
+  // Pre-bundle TF.js (used by the interop tests) so Vite does not reload the page mid-run.
+  optimizeDeps: { include: ['@tensorflow/tfjs'] },
   test: {
     name: 'browser',
     include: [

@@ -18,3 +18,5 @@ export { tensor, type TensorLike } from './tensor/convert';
 export { setBackend, getBackend, registerBackend, type BackendOptions } from './backend/registry';
 export { memory, type MemoryInfo } from './tensor/memory';
 export type { Backend, DType } from './backend/backend';
+export { saveModel, loadModel, loadWeights, type ModelArtifacts, type SaveOptions, type LoadOptions, type IOHandler } from './io';
+export { plotHistory, plotDecisionBoundary, type PlotResult } from './plot';

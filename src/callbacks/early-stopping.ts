@@ -1,7 +1,6 @@
-import { invalid, received } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import type { Logs } from './callback';
-import { MonitorCallback, type MonitorArgs } from './monitor-callback';
+import { MonitorCallback, checkNonNegativeInt, type MonitorArgs } from './monitor-callback';
 
 /** Options of `EarlyStopping`, Keras names in camelCase. */
 export interface EarlyStoppingArgs extends MonitorArgs {
@@ -27,13 +26,6 @@ export interface EarlyStoppingArgs extends MonitorArgs {
   restoreBestWeights?: boolean;
   /** Epochs (0-based index) to let pass before monitoring starts, a warm-up (default 0). */
   startFromEpoch?: number;
-}
-
-function nonNegativeInt(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    invalid({ what: name, where: 'EarlyStopping', expected: 'a non-negative integer', received: received(name, value) });
-  }
-  return value;
 }
 
 /**
@@ -70,10 +62,10 @@ export class EarlyStopping extends MonitorCallback {
   /** @param args See {@link EarlyStoppingArgs}; every option has a Keras default. */
   constructor(args: EarlyStoppingArgs = {}) {
     super('EarlyStopping', args);
-    this.patience = nonNegativeInt(args.patience ?? 0, 'patience');
+    this.patience = checkNonNegativeInt(args.patience ?? 0, 'patience', 'EarlyStopping');
     this.verbose = args.verbose ?? 0;
     this.restoreBestWeights = args.restoreBestWeights ?? false;
-    this.startFromEpoch = nonNegativeInt(args.startFromEpoch ?? 0, 'startFromEpoch');
+    this.startFromEpoch = checkNonNegativeInt(args.startFromEpoch ?? 0, 'startFromEpoch', 'EarlyStopping');
   }
 
   override onTrainBegin(): void {

@@ -1,4 +1,4 @@
-import { StateError, describe, invalid, received } from '../errors';
+import { describe, invalid, received } from '../errors';
 import type { Sequential } from '../models/sequential';
 import type { Logs } from './callback';
 import { MonitorCallback } from './monitor-callback';
@@ -11,7 +11,7 @@ export interface CheckpointSaveOptions {
   weightsOnly: boolean;
 }
 
-/** Writes `model` to `path`; the default is `saveModel` from `src/io/save`. */
+/** Writes `model` to `path`; the default is `saveModel` of `src/io` (a folder path or a `scheme://` target). */
 export type CheckpointSaver = (model: Sequential, path: string, options: CheckpointSaveOptions) => unknown;
 
 /** Options of `ModelCheckpoint`, Keras names in camelCase. */
@@ -30,25 +30,39 @@ export interface ModelCheckpointArgs {
   saveFreq?: 'epoch' | number;
   /** With `saveBestOnly`, the value the first save must beat (default null: the first value saves). */
   initialValueThreshold?: number | null;
-  /** Replaces the default saver (`saveModel` of `src/io/save`, loaded on first use); for tests and custom storage. */
+  /** Replaces the default saver (`saveModel` of `src/io`, loaded on first use); for tests and custom storage. */
   saver?: CheckpointSaver;
 }
 
 // `{name}` or `{name:spec}`, and the escapes `{{` / `}}`.
 const FIELD = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}|[{}]/g;
-// Python format-spec subset: [0][width][.precision][d|f|e]
-const SPEC = /^(0)?(\d+)?(?:\.(\d+))?([dfe])?$/;
+// Python format-spec subset: [0][width][.precision f|e] or [0][width][d]
+const SPEC = /^(0)?(\d+)?(?:\.(\d+)(?=[fe]))?([dfe])?$/;
+
+/** `toFixed`/`toExponential`, but an exact tie rounds to even as Python's `format` does (JS rounds it up). */
+function roundPython(x: number, digits: number, kind: 'f' | 'e'): string {
+  const fmt = (v: number, d: number) => (kind === 'f' ? v.toFixed(d) : v.toExponential(d));
+  const rounded = fmt(x, digits);
+  if (digits > 75 || Math.abs(x) >= 1e21) return rounded;
+  const [mantissa, exponent] = fmt(Math.abs(x), digits + 25).split('e'); // exact enough to see a tie
+  const point = mantissa.indexOf('.');
+  if (!/^50*$/.test(mantissa.slice(point + 1 + digits))) return rounded;
+  const kept = mantissa.slice(0, digits === 0 ? point : point + 1 + digits);
+  if (Number(kept[kept.length - 1]) % 2 !== 0) return rounded;
+  return (x < 0 ? '-' : '') + kept + (exponent === undefined ? '' : `e${exponent}`);
+}
 
 function formatNumber(value: number, spec: string, key: string, template: string): string {
   const [, zero, width, precision, type] = SPEC.exec(spec)!;
+  const digits = precision === undefined ? 6 : Number(precision);
   let body: string;
   if (!Number.isFinite(value)) body = Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
   else if (type === 'd') {
-    if (!Number.isInteger(value)) invalid({ what: 'filepath', where: 'ModelCheckpoint', expected: `an integer for the 'd' format of {${key}}`, received: `${key}=${value} in '${template}'` });
+    if (!Number.isInteger(value)) invalid({ what: 'filepath', where: 'ModelCheckpoint', expected: `an integer for the 'd' format of {${key}}`, received: `${key}=${value} in ${describe(template)}` });
     body = String(value);
-  } else if (type === 'f') body = value.toFixed(precision === undefined ? 6 : Number(precision));
-  else if (type === 'e') body = value.toExponential(precision === undefined ? 6 : Number(precision)).replace(/e([+-])(\d)$/, 'e$10$2');
-  else body = precision === undefined ? String(value) : value.toFixed(Number(precision));
+  } else if (type === 'f') body = roundPython(value, digits, 'f');
+  else if (type === 'e') body = roundPython(value, digits, 'e').replace(/e([+-])(\d)$/, (_, sign: string, d: string) => `e${sign}0${d}`);
+  else body = String(value);
   const w = width === undefined ? 0 : Number(width);
   if (body.length >= w) return body;
   if (!zero || !Number.isFinite(value)) return body.padStart(w, ' ');
@@ -84,29 +98,10 @@ export function formatCheckpointPath(template: string, values: Logs): string {
   });
 }
 
-/** In Node, create the parent folder of a plain file path (not a `scheme://` target), as Keras does. */
-async function makeParentDirectory(path: string): Promise<void> {
-  if (typeof process === 'undefined' || !process.versions?.node || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return;
-  const { mkdir } = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
-  const dir = dirname(path);
-  if (dir !== '.' && dir !== '') await mkdir(dir, { recursive: true });
-}
-
+/** `saveModel` of `src/io`, loaded on first use so that training code does not pull in the IO modules. */
 async function defaultSaver(model: Sequential, path: string, options: CheckpointSaveOptions): Promise<void> {
-  let module: { saveModel?: (m: Sequential, target: string, o: CheckpointSaveOptions) => unknown };
-  try {
-    // The specifier stays a literal for the bundler; the cast keeps `tsc` from requiring the module to exist.
-    module = await import('../io/save' as string);
-  } catch (cause) {
-    throw new StateError(
-      `Invalid saver for ModelCheckpoint: expected the module src/io/save to load. Received: ${(cause as Error)?.message ?? describe(cause)}.` +
-        '\nhint: pass { saver: (model, path, options) => … } to ModelCheckpoint.',
-    );
-  }
-  if (typeof module.saveModel !== 'function') throw new StateError('Invalid module src/io/save for ModelCheckpoint: expected it to export saveModel. Received: no saveModel export.');
-  await makeParentDirectory(path);
-  await module.saveModel(model, path, options);
+  const { saveModel } = await import('../io');
+  await saveModel(model, path, options);
 }
 
 /**

@@ -34,6 +34,14 @@ export function inferDirection(monitor: string): 'min' | 'max' {
   return name.includes('acc') || HIGHER_IS_BETTER.test(name) ? 'max' : 'min';
 }
 
+/** @internal Validate a count of epochs: a non-negative integer. */
+export function checkNonNegativeInt(value: unknown, name: string, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    invalid({ what: name, where, expected: 'a non-negative integer', received: received(name, value) });
+  }
+  return value;
+}
+
 /** Base class: resolves the direction once, compares values, reads the monitored key from logs. */
 export abstract class MonitorCallback extends Callback {
   /** The log key watched. */

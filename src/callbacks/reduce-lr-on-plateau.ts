@@ -1,6 +1,6 @@
 import { checkNumberInRange, invalid, received } from '../errors';
 import type { Logs } from './callback';
-import { MonitorCallback } from './monitor-callback';
+import { MonitorCallback, checkNonNegativeInt } from './monitor-callback';
 
 /** Options of `ReduceLROnPlateau`: Keras's, plus PyTorch's `threshold`/`thresholdMode`. */
 export interface ReduceLROnPlateauArgs {
@@ -34,13 +34,6 @@ export interface ReduceLROnPlateauArgs {
   threshold?: number;
   /** `'rel'` (PyTorch's default) or `'abs'`; see `threshold`. */
   thresholdMode?: 'rel' | 'abs';
-}
-
-function nonNegativeInt(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    invalid({ what: name, where: 'ReduceLROnPlateau', expected: 'a non-negative integer', received: received(name, value) });
-  }
-  return value;
 }
 
 /**
@@ -86,9 +79,9 @@ export class ReduceLROnPlateau extends MonitorCallback {
     }
     super('ReduceLROnPlateau', { monitor: args.monitor, mode: args.mode, minDelta: args.minDelta }, { minDelta: 1e-4 });
     this.factor = checkNumberInRange(args.factor ?? 0.1, 'factor', 'ReduceLROnPlateau', 0, 1, { highOpen: true });
-    this.patience = nonNegativeInt(args.patience ?? 10, 'patience');
+    this.patience = checkNonNegativeInt(args.patience ?? 10, 'patience', 'ReduceLROnPlateau');
     this.verbose = args.verbose ?? 0;
-    this.cooldown = nonNegativeInt(args.cooldown ?? 0, 'cooldown');
+    this.cooldown = checkNonNegativeInt(args.cooldown ?? 0, 'cooldown', 'ReduceLROnPlateau');
     this.minLr = checkNumberInRange(args.minLr ?? 0, 'minLr', 'ReduceLROnPlateau', 0, Infinity);
     this.threshold = usesThreshold ? checkNumberInRange(args.threshold ?? 1e-4, 'threshold', 'ReduceLROnPlateau', 0, Infinity) : null;
     this.thresholdMode = args.thresholdMode ?? 'rel';

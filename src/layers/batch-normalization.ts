@@ -1,6 +1,6 @@
 import type { Backend, BatchNormState } from '../backend/backend';
 import { checkNumberInRange, invalid, received } from '../errors';
-import type { Initializer } from '../initializers';
+import { serializeInitializer, type Initializer } from '../initializers';
 import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, initializerOption, type BuildContext, type LayerArgs, type RunContext } from './layer';
@@ -154,10 +154,10 @@ export class BatchNormalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
-      betaInitializer: this.inits.beta.getConfig(),
-      gammaInitializer: this.inits.gamma.getConfig(),
-      movingMeanInitializer: this.inits.movingMean.getConfig(),
-      movingVarianceInitializer: this.inits.movingVariance.getConfig(),
+      betaInitializer: serializeInitializer(this.inits.beta),
+      gammaInitializer: serializeInitializer(this.inits.gamma),
+      movingMeanInitializer: serializeInitializer(this.inits.movingMean),
+      movingVarianceInitializer: serializeInitializer(this.inits.movingVariance),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { getActivation, serializeActivation, type ActivationIdentifier, type ActivationSpec } from '../activations';
 import { checkPositiveInt } from '../errors';
-import type { Initializer } from '../initializers';
+import { serializeInitializer, type Initializer } from '../initializers';
 import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, initializerOption, type BuildContext, type LayerArgs, type RunContext } from './layer';
@@ -114,8 +114,8 @@ export class Dense extends Layer {
       units: this.units,
       activation: serializeActivation(this.activation),
       useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer.getConfig(),
-      biasInitializer: this.biasInitializer.getConfig(),
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
     };
   }
 }

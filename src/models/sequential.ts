@@ -22,6 +22,7 @@ import { toHostArray, type TensorLike } from '../tensor/convert';
 import { evaluateModel, type EvaluateArgs } from '../training/evaluate';
 import { fitModel, type FitArgs } from '../training/fit';
 import { predictModel, type PredictArgs } from '../training/predict';
+import type { IOHandler, SaveModelResult, SaveOptions } from '../io';
 import { formatSummary } from './summary';
 
 /** Arguments of `compile`. */
@@ -301,6 +302,17 @@ export class Sequential {
   /** Outputs for `x`, computed in batches; the caller owns the returned tensor. */
   predict(x: TensorLike, args: PredictArgs = {}): Promise<Tensor> {
     return predictModel(this, x, args);
+  }
+
+  /**
+   * Save in TensorFlow.js's Layers format (`model.json` + `weights.bin`): to a folder path or `file://`
+   * in Node, `downloads://name` or `indexeddb://name` in the browser, an IOHandler, or (no target) to an
+   * in-memory artifacts object. `includeOptimizer` also saves the optimizer's state so training resumes
+   * exactly. See `keras.saveModel`.
+   */
+  async save(target?: string | IOHandler, options: SaveOptions = {}): Promise<SaveModelResult> {
+    const { saveModel } = await import('../io');
+    return saveModel(this, target, options);
   }
 
   /** Release every weight, buffer and optimizer slot of this model. */

@@ -5,6 +5,7 @@ import { Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD } from './optimizers';
 
 export { Optimizer, type OptimizerArgs, type LearningRateSchedule } from './optimizer';
 export * from './optimizers';
+export * as schedules from './schedules';
 
 const OPTIMIZERS: Record<string, () => Optimizer> = {
   sgd: () => new SGD(),

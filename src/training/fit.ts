@@ -163,7 +163,8 @@ async function runEpochs(
   };
   const history = new History();
   const progress = options.verbose === 0 ? null : new ProgressLogger(options.verbose);
-  const callbacks = new CallbackList([history, ...(progress ? [progress] : []), ...options.callbacks]);
+  // As in Keras, History and the progress bar come last: they see what user callbacks add to the logs.
+  const callbacks = new CallbackList([...options.callbacks, history, ...(progress ? [progress] : [])]);
   const params = { epochs: options.epochs, steps, verbose: options.verbose, samples: n, batchSize: options.batchSize, doValidation: val !== null };
   for (const c of callbacks.callbacks) {
     c.setModel(model);

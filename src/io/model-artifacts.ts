@@ -1,0 +1,161 @@
+/**
+ * A model ↔ its artifacts, with no storage involved. Loading builds a new model and checks everything
+ * (topology, every weight's name, shape and dtype, the training state) before the model is returned;
+ * on any error the half-built model is disposed, so a failed load leaves nothing behind.
+ */
+import { KerasError, ShapeError, StateError, ValueError, describe, invalid } from '../errors';
+import type { Variable } from '../layers/variable';
+import { Sequential } from '../models/sequential';
+import { KERAS_VERSION, modelToTopology } from './topology-save';
+import { layersFromTopology } from './topology-load';
+import { METADATA_KEY, checkOptimizerWeights, readTrainingState, saveTrainingState } from './training-state';
+import type { LoadOptions, ModelArtifacts, SaveOptions } from './types';
+import { decodeWeights, encodeWeights, type NamedWeight } from './weights';
+
+/** The artifacts of a model (what `saveModel` hands to its target). */
+export async function modelToArtifacts(model: Sequential, options: SaveOptions = {}): Promise<ModelArtifacts> {
+  if (!(model instanceof Sequential)) invalid({ what: 'model', where: 'saveModel', expected: 'a keras Sequential model', received: describe(model) });
+  const { includeOptimizer = false, weightsOnly = false } = options;
+  if (typeof includeOptimizer !== 'boolean' || typeof weightsOnly !== 'boolean') {
+    invalid({ what: 'options', where: 'saveModel', expected: '{ includeOptimizer?: boolean, weightsOnly?: boolean }', received: describe(options) });
+  }
+  if (includeOptimizer && weightsOnly) {
+    invalid({ what: 'options', where: 'saveModel', expected: 'at most one of includeOptimizer and weightsOnly', received: 'both true', hint: 'weights-only files hold no training state.' });
+  }
+  const topology = weightsOnly ? undefined : modelToTopology(model);
+  const weights: NamedWeight[] = [];
+  for (const v of model.weights) weights.push({ name: v.name, shape: [...v.shape], values: Float32Array.from(await v.value.data()), group: 'model' });
+  const names = new Set(weights.map((w) => w.name));
+  if (names.size !== weights.length) {
+    invalid({ what: 'model', where: 'saveModel', expected: 'unique weight names', received: weights.map((w) => w.name).join(', '), hint: 'give each layer its own name option.' });
+  }
+  const artifacts: ModelArtifacts = { format: 'layers-model', generatedBy: KERAS_VERSION, convertedBy: null };
+  if (topology) artifacts.modelTopology = topology;
+  if (includeOptimizer) {
+    const state = await saveTrainingState(model);
+    weights.push(...state.weights);
+    if (state.trainingConfig) artifacts.trainingConfig = state.trainingConfig;
+    artifacts.userDefinedMetadata = { [METADATA_KEY]: { format_version: 1, training: state.training } };
+  }
+  const { specs, data } = encodeWeights(weights);
+  artifacts.weightSpecs = specs;
+  artifacts.weightData = data;
+  return artifacts;
+}
+
+/** Check an artifacts object's shape; returns its decoded weights (empty when it holds none). */
+function checkArtifacts(artifacts: unknown, where: string): NamedWeight[] {
+  if (typeof artifacts !== 'object' || artifacts === null || Array.isArray(artifacts)) {
+    invalid({ what: 'model artifacts', where, expected: 'an object { modelTopology, weightSpecs, weightData }', received: describe(artifacts) });
+  }
+  const a = artifacts as ModelArtifacts;
+  if ((a.weightSpecs == null) !== (a.weightData == null)) {
+    invalid({ what: 'model artifacts', where, expected: 'weightSpecs and weightData together', received: a.weightSpecs == null ? 'weightData without weightSpecs' : 'weightSpecs without weightData' });
+  }
+  return a.weightSpecs == null ? [] : decodeWeights(a.weightSpecs, a.weightData, where);
+}
+
+/**
+ * Values for each variable from stored model weights: by name when every name matches; otherwise, if
+ * `byOrder` allows it, in order when the count, each weight's kind and each shape match. Checks
+ * everything before returning.
+ */
+function matchWeights(vars: Variable[], stored: NamedWeight[], where: string, byOrder: boolean): Float32Array[] {
+  const weights = stored.filter((w) => w.group === 'model');
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const namesMatch = weights.length === vars.length && vars.every((v) => byName.has(v.name));
+  // In order only when each stored name ends like its variable's (kernel, bias, gamma, moving_mean, …).
+  const leaf = (n: string) => n.slice(n.lastIndexOf('/') + 1);
+  const orderMatches = byOrder && weights.length === vars.length && vars.every((v, i) => leaf(v.name) === leaf(weights[i].name));
+  if (!namesMatch && !orderMatches) {
+    const missing = vars.filter((v) => !byName.has(v.name)).map((v) => v.name);
+    const extra = weights.filter((w) => !vars.some((v) => v.name === w.name)).map((w) => w.name);
+    throw new ValueError(
+      `Invalid weights for ${where}: expected the ${vars.length} weights of the model (${vars.map((v) => v.name).join(', ') || 'none'}). ` +
+        `Received: ${weights.length} weights${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; no target for ${extra.join(', ')}` : ''}.`,
+    );
+  }
+  return vars.map((v, i) => {
+    const w = namesMatch ? byName.get(v.name)! : weights[i];
+    if (!(w.values instanceof Float32Array)) {
+      throw new ValueError(`Invalid dtype of weight '${w.name}' for ${where}: expected float32. Received: int32.`);
+    }
+    if (w.shape.length !== v.shape.length || w.shape.some((d, j) => d !== v.shape[j])) {
+      throw new ShapeError(`Invalid shape of weight '${w.name}' for ${where}: expected [${v.shape}] (${v.name}). Received: [${w.shape}].`);
+    }
+    return w.values;
+  });
+}
+
+/** Run a step of restoring the training state; its errors say how to load without that state. */
+function withCompileHint<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (!(error instanceof KerasError) || error.message.includes('\nhint:')) throw error;
+    const ErrorClass = error.constructor as new (message: string) => KerasError;
+    throw new ErrorClass(`${error.message}\nhint: the saved training state cannot be restored; pass { compile: false } to load the model without it.`);
+  }
+}
+
+/** Build a new model from artifacts, with its weights and (unless `compile` is false) its training state. */
+export async function modelFromArtifacts(artifacts: ModelArtifacts, options: LoadOptions = {}): Promise<Sequential> {
+  const where = 'loadModel';
+  const stored = checkArtifacts(artifacts, where);
+  if (artifacts.modelTopology == null || artifacts.modelTopology instanceof ArrayBuffer) {
+    invalid({
+      what: 'model artifacts',
+      where,
+      expected: 'a Keras JSON modelTopology (a TF.js Layers model)',
+      received: artifacts.modelTopology == null ? 'no modelTopology' : `a binary topology (format ${describe(artifacts.format)})`,
+      hint: artifacts.modelTopology == null ? 'weights-only files load into an existing model with loadWeights(model, source).' : 'TF.js graph models cannot be loaded; convert to a Layers model.',
+    });
+  }
+  const { name, layers } = layersFromTopology(artifacts.modelTopology);
+  const training = options.compile === false ? null : withCompileHint(() => readTrainingState(artifacts.userDefinedMetadata, artifacts.trainingConfig));
+  let model: Sequential;
+  try {
+    model = new Sequential(layers, name === undefined ? {} : { name });
+  } catch (error) {
+    for (const layer of layers) layer.dispose(); // layers added before the failing one were built
+    throw error;
+  }
+  try {
+    if (!model.built && model.weights.length + stored.filter((w) => w.group === 'model').length > 0) {
+      throw new ValueError(`Invalid model topology for ${where}: expected an input shape on the first layer (batch_input_shape). Received: none, with weights to load.`);
+    }
+    const values = matchWeights(model.weights, stored, where, false);
+    if (training) {
+      const trainable = model.trainableWeights;
+      const state = withCompileHint(() => {
+        const checked = checkOptimizerWeights(training.optimizer, training.tfjsLayout, trainable, stored.filter((w) => w.group === 'optimizer'));
+        model.compile({ optimizer: training.optimizer, loss: training.loss, metrics: training.metrics });
+        return checked;
+      });
+      training.optimizer.iterations = state.iterations;
+      if (state.slots.length > 0) {
+        const backend = trainable[0].value.backend;
+        training.optimizer.build(trainable, backend);
+        state.slots.forEach((row, i) => row.forEach((v, k) => backend.write(training.optimizer.slotTensors[i][k], v)));
+      }
+    }
+    model.weights.forEach((v, i) => v.value.backend.write(v.value, values[i]));
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/** Overwrite an existing model's weights from artifacts (by name, else by order); all checked first. */
+export function weightsIntoModel(model: Sequential, artifacts: ModelArtifacts): void {
+  const where = 'loadWeights';
+  if (!(model instanceof Sequential)) invalid({ what: 'model', where, expected: 'a keras Sequential model', received: describe(model) });
+  const stored = checkArtifacts(artifacts, where);
+  if (!model.built) {
+    throw new StateError(`Invalid call of ${where}: expected a built model. Received: a model whose input shape is unknown.\nhint: give the first layer an inputShape or call build(shape) first.`);
+  }
+  const vars = model.weights;
+  const values = matchWeights(vars, stored, where, true);
+  vars.forEach((v, i) => v.value.backend.write(v.value, values[i]));
+}
