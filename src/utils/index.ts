@@ -1,2 +1,3 @@
-/** `keras.utils`. */
+/** `keras.utils`: seeding and data helpers. */
 export { setRandomSeed } from '../random';
+export { shuffleIndices } from '../random';
