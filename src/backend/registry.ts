@@ -35,6 +35,8 @@ export function registerBackend(name: string, factory: BackendFactory, priority:
 }
 
 registerBackend('cpu', async () => new CpuBackend(), 0);
+// Imported only when started: importing the library never loads webgpu-backend.ts, `navigator.gpu` or Dawn.
+registerBackend('webgpu', async (options) => (await import('./webgpu/webgpu-backend')).createWebGpuBackend(options), 10);
 
 /** @internal Redirect the one-line fallback notice (tests). */
 export function setBackendLogger(fn: (message: string) => void): void {

@@ -1,10 +1,12 @@
 /**
- * Run a suite once per available backend: tests are written once. The CPU always runs; other backends
- * join when they can start here (see test/README.md for how GPU tests are enabled, skipped or failed).
+ * Run a suite once per available backend: tests are written once. The CPU always runs; WebGPU joins
+ * when an adapter exists, with the same rules as `describeGpu` (test/README.md): skipped with one line
+ * saying how to enable it when there is none, failed when CI=true.
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Backend } from '../../src/backend/backend';
 import { getBackendInstance, setBackend } from '../../src/backend/registry';
+import { describeGpu } from './webgpu-env';
 
 export interface BackendContext {
   name: 'cpu' | 'webgpu';
@@ -24,5 +26,19 @@ export function describeEachBackend(title: string, fn: (ctx: BackendContext) => 
       await setBackend('cpu');
     });
     fn({ name: 'cpu', backend: () => backend });
+  });
+
+  // The WebGPU backend runs on describeGpu's device, so its uncaptured-error check covers the suite.
+  describeGpu(`${title} [webgpu]`, (gpu) => {
+    let backend: Backend;
+    beforeAll(async () => {
+      await setBackend('webgpu', { device: gpu.device });
+      backend = await getBackendInstance('webgpu');
+    });
+    afterAll(async () => {
+      await setBackend('cpu');
+      backend?.dispose();
+    });
+    fn({ name: 'webgpu', backend: () => backend });
   });
 }

@@ -1,0 +1,47 @@
+/**
+ * The typed index of WGSL kernels: which files of `shaders/` each one is made of, and its entry point.
+ * Files are imported as text (Vite's `?raw`), so the library ships them inside its bundle.
+ */
+import { COUNTER_RNG_WGSL } from '../../random/counter-rng';
+import activationFunctions from '../../../shaders/activation_functions.wgsl?raw';
+import activation from '../../../shaders/activation.wgsl?raw';
+import batchnorm from '../../../shaders/batchnorm.wgsl?raw';
+import dropout from '../../../shaders/dropout.wgsl?raw';
+import elementwise from '../../../shaders/elementwise.wgsl?raw';
+import loss from '../../../shaders/loss.wgsl?raw';
+import math from '../../../shaders/math.wgsl?raw';
+import matmulBlocked from '../../../shaders/matmul_blocked.wgsl?raw';
+import matmulCommon from '../../../shaders/matmul_common.wgsl?raw';
+import matmulTiled from '../../../shaders/matmul_tiled.wgsl?raw';
+import metric from '../../../shaders/metric.wgsl?raw';
+import optimizer from '../../../shaders/optimizer.wgsl?raw';
+import reduce from '../../../shaders/reduce.wgsl?raw';
+import softmax from '../../../shaders/softmax.wgsl?raw';
+import type { KernelSource } from './pipeline-cache';
+
+const kernel = (name: string, entryPoint: string, ...parts: string[]): KernelSource => ({ name, entryPoint, parts });
+
+export const SHADERS = {
+  /** FILL / COPY / GATHER on 32-bit words. */
+  elementwise: kernel('elementwise', 'move_words', math, elementwise),
+  /** Elementwise activation forward/backward (ACT, FORWARD, READS_Z, READS_Y). */
+  activation: kernel('activation', 'apply_activation', math, activationFunctions, activation),
+  /** Row-wise softmax forward/backward (FORWARD). */
+  softmax: kernel('softmax', 'apply_softmax', math, softmax),
+  /** Register-blocked matmul with the fused epilogue (CPU adapters). */
+  matmulBlocked: kernel('matmul_blocked', 'matmul_blocked', math, activationFunctions, matmulCommon, matmulBlocked),
+  /** Shared-memory tiled matmul with the fused epilogue (GPUs). */
+  matmulTiled: kernel('matmul_tiled', 'matmul_tiled', math, activationFunctions, matmulCommon, matmulTiled),
+  /** Column sums, and one-workgroup sums into accumulators or squared norms. */
+  reduce: kernel('reduce', 'reduce_sum', math, reduce),
+  /** Per-row loss values and gradients. */
+  loss: kernel('loss', 'compute_loss', math, loss),
+  /** Per-row metric values, or r2 column sums. */
+  metric: kernel('metric', 'compute_metric', math, metric),
+  /** Batch normalization forward (training/inference) and backward. */
+  batchnorm: kernel('batchnorm', 'batch_norm', math, batchnorm),
+  /** Dropout from the counter-based RNG. */
+  dropout: kernel('dropout', 'apply_dropout', math, COUNTER_RNG_WGSL, dropout),
+  /** Fused optimizer updates (ENTRY names the kind) and clip factors. */
+  optimizer: kernel('optimizer', 'clip_scales', math, optimizer),
+} as const;

@@ -1,0 +1,92 @@
+/**
+ * The kernel variants `WebGpuBackend.warmup()` compiles up front: every activation forward and
+ * backward, the matmul epilogues a Dense layer uses in every transpose combination, every loss, metric,
+ * batch-norm mode, dropout, the data movers and every optimizer variant. They are found by running the
+ * real kernel wrappers against a runner that records calls instead of dispatching, so the list cannot
+ * drift from the defines the wrappers actually use.
+ */
+import type { ActivationSpec } from '../../activations';
+import { activationNames } from '../../activations';
+import { ACTIVATION_DEFS } from '../../activations/specs';
+import type { LossKind, MetricKind, OptimizerKind } from '../backend';
+import { signatureOf, type GpuBuffer, type KernelCall, type Runner } from './kernel-runner';
+import { activationBackward, activationForward, softmaxBackward, softmaxForward } from './kernels/activation';
+import { batchNormBackward, batchNormForward } from './kernels/batchnorm';
+import { dropout } from './kernels/dropout';
+import { loss } from './kernels/loss';
+import { matmul, type MatmulKernel } from './kernels/matmul';
+import { copyWords, fillWords, gatherRows } from './kernels/memory';
+import { metric } from './kernels/metric';
+import { optimizerUpdate } from './kernels/optimizer';
+import { accumulateSum, sumRows, sumSquares } from './kernels/reduce';
+import type { BindingSignature } from './pipeline-cache';
+
+const LOSSES: LossKind[] = ['mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'];
+const METRICS: MetricKind[] = ['binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mean_squared_error', 'mean_absolute_error', 'r2_score'];
+const OPTIMIZERS: [OptimizerKind, Record<string, number>][] = [
+  ['sgd', {}], ['sgd', { momentum: 0.9 }], ['sgd', { momentum: 0.9, nesterov: 1 }],
+  ['rmsprop', { rho: 0.9 }], ['rmsprop', { momentum: 0.9 }], ['rmsprop', { centered: 1 }], ['rmsprop', { momentum: 0.9, centered: 1 }],
+  ['adagrad', {}], ['adadelta', {}], ['adam', {}], ['adam', { amsgrad: 1 }],
+];
+
+function defaults(name: ActivationSpec['name']): ActivationSpec {
+  const params: Record<string, number> = {};
+  for (const [key, rule] of Object.entries(ACTIVATION_DEFS[name].params)) params[key] = rule.default;
+  return { name, params };
+}
+
+/** Every call the warm-up compiles, with its layout signature. */
+export function warmupCalls(stub: GpuBuffer, kernel: MatmulKernel): (KernelCall & { signature: BindingSignature })[] {
+  const calls: KernelCall[] = [];
+  const k: Runner = { run: (c) => void calls.push(c), temp: () => stub, release: () => {}, grid1d: () => [1, 1] };
+  const s = stub;
+  for (const name of activationNames()) {
+    if (name === 'softmax' || name === 'linear') continue;
+    activationForward(k, defaults(name), s, s, 1);
+    activationBackward(k, defaults(name), s, s, s, s, 1);
+  }
+  softmaxForward(k, s, s, 1, 1);
+  softmaxBackward(k, s, s, s, 1, 1);
+  // Dense: forward with bias + activation (+ preActivation when training), backward xᵀ·dz and dz·Wᵀ.
+  for (const transposeA of [false, true]) {
+    for (const transposeB of [false, true]) {
+      for (const [bias, pre, act] of [[s, s, 'relu'], [s, null, 'relu'], [s, null, null], [null, null, null]] as const) {
+        const activation = act ? defaults(act) : null;
+        matmul(k, { a: s, b: s, out: s, bias, pre, m: 8, n: 8, k: 8, transposeA, transposeB, activation, accumulate: false }, kernel);
+      }
+    }
+  }
+  const options = { fromLogits: false, delta: 1, epsilon: 1e-7, labelSmoothing: 0 };
+  for (const kind of LOSSES) {
+    for (const fromLogits of [false, true]) {
+      for (const grad of [s, null]) loss(k, { kind, yPred: s, yTrue: s, rows: 1, cols: 1, options: { ...options, fromLogits }, accumulator: s, grad });
+    }
+  }
+  for (const kind of METRICS) metric(k, { kind, yPred: s, yTrue: s, rows: 1, cols: 1, options: { threshold: 0.5 }, accumulator: s });
+  const bn = { gamma: s, beta: s, movingMean: s, movingVariance: s, savedMean: s, savedInvStd: s };
+  for (const training of [false, true]) batchNormForward(k, s, s, bn, 1, 1, { training, momentum: 0.99, epsilon: 1e-3 });
+  for (const training of [false, true]) {
+    for (const dx of [s, null]) batchNormBackward(k, s, s, bn, dx, s, s, 1, 1, training);
+  }
+  dropout(k, s, s, 1, { rate: 0.5, seed: 0, step: 0 });
+  fillWords(k, s, 1, 0);
+  copyWords(k, s, s, 1, 0);
+  gatherRows(k, s, s, s, 1, 1, 0);
+  sumRows(k, s, s, 1, 1);
+  accumulateSum(k, s, 1, s, 0, 1);
+  sumSquares(k, s, 1, s, 0);
+  for (const [kind, hyper] of OPTIMIZERS) {
+    for (const clipnorm of [0, 1]) {
+      const slots = [[s, s, s]];
+      const step = { learningRate: 0.01, iteration: 0, weightDecay: 0, clipnorm, clipvalue: 0, globalClipnorm: 0, hyper };
+      optimizerUpdate(k, { kind, params: [s], grads: [s], slots, sizes: [1], step });
+    }
+  }
+  const seen = new Set<string>();
+  return calls
+    .map((c) => ({ ...c, signature: signatureOf(c.bindings) }))
+    .filter((c) => {
+      const key = `${c.source.name}|${JSON.stringify(c.defines)}|${c.signature}`;
+      return !seen.has(key) && Boolean(seen.add(key));
+    });
+}

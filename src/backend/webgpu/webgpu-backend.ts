@@ -1,0 +1,469 @@
+/**
+ * The WebGPU backend: the contract of backend.ts on GPU buffers and WGSL compute shaders.
+ *
+ * - Storage: float32 (and int32 index) tensors live in pooled GPU buffers (buffer-pool.ts); zero-size
+ *   tensors share one 4-byte stand-in; a tensor larger than maxStorageBufferBindingSize is refused.
+ * - Work: every operation records dispatches into one command encoder (encoder.ts); `flush()` submits it
+ *   once, so a training step is one submit; `read()` adds a copy to a staging buffer, flushes and maps.
+ * - Kernels: thin wrappers in kernels/ over the WGSL in shaders/, compiled once per variant
+ *   (pipeline-cache.ts); `warmup()` compiles the common ones in parallel up front.
+ * - Failures: a lost device, an out-of-memory or a validation error rejects the next `read`/`sync` with a
+ *   DeviceError (device.ts).
+ */
+import type { ActivationSpec } from '../../activations';
+import { DeviceError, ShapeError, ValueError, invalid, received } from '../../errors';
+import { sizeOf } from '../../tensor/shape';
+import { Tensor } from '../../tensor/tensor';
+import {
+  optimizerSlotNames,
+  type Backend,
+  type BackendMemory,
+  type BatchNormOptions,
+  type BatchNormState,
+  type DType,
+  type DropoutOptions,
+  type LossKind,
+  type LossOptions,
+  type MatmulOptions,
+  type MetricKind,
+  type MetricOptions,
+  type OptimizerKind,
+  type OptimizerStep,
+  type TypedArray,
+} from '../backend';
+import { backwardReads } from '../cpu/activation-math';
+import type { BackendOptions } from '../registry';
+import { BufferPool, type PoolStats } from './buffer-pool';
+import { BUFFER_USAGE, DeviceHealth, MAP_MODE_READ, acquireDevice, type AcquiredDevice } from './device';
+import { StepEncoder, UniformArena } from './encoder';
+import { DEFAULT_FLAGS, type WebGpuFlags } from './flags';
+import { KernelRunner, type GpuBuffer } from './kernel-runner';
+import { activationBackward, activationForward, softmaxBackward, softmaxForward } from './kernels/activation';
+import { batchNormBackward, batchNormForward, type BatchNormBuffers } from './kernels/batchnorm';
+import { dropout } from './kernels/dropout';
+import { loss } from './kernels/loss';
+import { matmul, type MatmulKernel } from './kernels/matmul';
+import { copyWords, fillWords, gatherRows } from './kernels/memory';
+import { metric } from './kernels/metric';
+import { optimizerUpdate } from './kernels/optimizer';
+import { sumRows } from './kernels/reduce';
+import { PipelineCache } from './pipeline-cache';
+import { warmupCalls } from './warmup';
+
+/** Options of {@link createWebGpuBackend}: where to run, and the tunables of flags.ts. */
+export interface WebGpuBackendOptions extends BackendOptions {
+  flags?: Partial<WebGpuFlags>;
+}
+
+/** A tensor's storage: a (pooled) buffer, the bytes bound, the element count. */
+interface Storage extends GpuBuffer {
+  readonly size: number;
+  readonly pooled: boolean;
+}
+
+const STORAGE_USAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
+const STAGING_USAGE = BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST;
+const wordF32 = new Float32Array(1);
+const wordU32 = new Uint32Array(wordF32.buffer);
+
+function rowsCols(t: Tensor): [number, number] {
+  const cols = t.shape.length === 0 ? 1 : t.shape[t.shape.length - 1];
+  return [cols === 0 ? 0 : t.size / cols, cols];
+}
+
+function expectSize(where: string, what: string, t: Tensor, size: number): void {
+  if (t.size !== size) invalid({ what, where, expected: `${size} elements`, received: `shape [${t.shape}] (${t.size} elements)` }, ShapeError);
+}
+
+/** Start the WebGPU backend: `options.device`, else a new device from `options.gpu`, `navigator.gpu` or Dawn. */
+export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+  return new WebGpuBackend(await acquireDevice(options), options.flags);
+}
+
+export class WebGpuBackend implements Backend {
+  readonly name = 'webgpu';
+  readonly floatDtypes = ['float32'] as const;
+  readonly readsAreCheap = false;
+  /** The tunables (flags.ts); `matmulKernel` and `printShaders` may be changed between steps. */
+  readonly flags: WebGpuFlags;
+  readonly device: GPUDevice;
+  /** `vendor architecture device description` of the adapter. */
+  readonly adapter: string;
+  /** True on software adapters (SwiftShader, llvmpipe): picks the barrier-free matmul. */
+  readonly isCpuAdapter: boolean;
+  private readonly ownsDevice: boolean;
+  private readonly health: DeviceHealth;
+  private readonly pipelines: PipelineCache;
+  private readonly arena: UniformArena;
+  private readonly encoder: StepEncoder;
+  private readonly storage: BufferPool;
+  private readonly staging: BufferPool;
+  private readonly runner: KernelRunner;
+  private readonly empty: GPUBuffer;
+  private readonly liveBuffers = new Set<GPUBuffer>();
+  private readonly maxBinding: number;
+  private live = 0;
+  private bytes = 0;
+
+  constructor(acquired: AcquiredDevice, flags: Partial<WebGpuFlags> = {}) {
+    const { device } = acquired;
+    this.device = device;
+    this.adapter = acquired.description;
+    this.isCpuAdapter = acquired.isCpuAdapter;
+    this.ownsDevice = acquired.ownsDevice;
+    this.flags = { ...DEFAULT_FLAGS, ...flags };
+    this.maxBinding = device.limits.maxStorageBufferBindingSize;
+    // Out of memory: drop the pools' cached free buffers, so the next allocation can succeed.
+    this.health = new DeviceHealth(device, acquired.description, () => (this.storage.trim(), this.staging.trim()));
+    this.pipelines = new PipelineCache(device, (e) => (console.error(e.message), this.health.fail(e)), () => this.flags.printShaders);
+    this.arena = new UniformArena(device, device.limits.minUniformBufferOffsetAlignment);
+    this.encoder = new StepEncoder(device);
+    const create = (make: () => GPUBuffer, bytes: number) => {
+      device.pushErrorScope('out-of-memory');
+      const buffer = make();
+      this.health.watch(device.popErrorScope(), `the allocation of ${bytes} bytes (in use: ${this.bytes} bytes in ${this.live} tensors)`);
+      return buffer;
+    };
+    const forget = (b: GPUBuffer) => this.runner.bindGroups.forget(b);
+    const maxBuffer = device.limits.maxBufferSize;
+    this.storage = new BufferPool(device, STORAGE_USAGE, 'tensor', maxBuffer, this.flags.poolMaxFreeBytes, forget, create);
+    this.staging = new BufferPool(device, STAGING_USAGE, 'staging', maxBuffer, this.flags.poolMaxFreeBytes / 4, () => {}, create);
+    this.runner = new KernelRunner(device, this.pipelines, this.arena, this.encoder, this.storage, device.limits.maxComputeWorkgroupsPerDimension);
+    this.empty = device.createBuffer({ label: 'zero-size stand-in', size: 4, usage: STORAGE_USAGE });
+  }
+
+  /** The matmul variant in use: the `matmulKernel` flag, with `'auto'` resolved for this adapter. */
+  get matmulKernel(): MatmulKernel {
+    const flag = this.flags.matmulKernel;
+    return flag === 'auto' ? (this.isCpuAdapter ? 'blocked' : 'tiled') : flag;
+  }
+
+  /**
+   * Compile the kernels a training step commonly needs (warmup.ts), in parallel, so the first step does
+   * not compile them one by one; rejects with any compile error. `kernels` limits it to some kernel
+   * names of shaders.ts (e.g. `['matmul_blocked', 'loss']`); all by default.
+   */
+  async warmup(kernels?: readonly string[]): Promise<void> {
+    const stub = { buffer: this.empty, bytes: 4 };
+    const calls = warmupCalls(stub, this.matmulKernel).filter((c) => !kernels || kernels.includes(c.source.name));
+    await Promise.all(calls.map((c) => this.pipelines.compile(c.source, c.defines, c.signature)));
+  }
+
+  /** Counters for tests and benchmarks: the tensor buffer pool and the number of compiled pipelines. */
+  stats(): { buffers: PoolStats; pipelines: number } {
+    return { buffers: this.storage.stats(), pipelines: this.pipelines.size };
+  }
+
+  // ---- storage ------------------------------------------------------------------------------------------
+
+  alloc(shape: readonly number[], dtype: DType): Tensor {
+    const { tensor, fresh } = this.create(shape, dtype, 'alloc');
+    const s = this.buf(tensor);
+    if (!fresh && s.size > 0) fillWords(this.runner, s, s.size, 0);
+    return tensor;
+  }
+
+  upload(values: ArrayLike<number>, shape: readonly number[], dtype: DType): Tensor {
+    const size = sizeOf(shape);
+    if (values.length > size) invalid({ what: 'values', where: 'upload', expected: `at most ${size} values for shape [${shape}]`, received: `${values.length} values` }, ShapeError);
+    if (values.length < size) {
+      const t = this.alloc(shape, dtype);
+      this.write(t, values);
+      return t;
+    }
+    const { tensor } = this.create(shape, dtype, 'upload');
+    if (size > 0) this.writeBuffer(tensor, values, 0);
+    return tensor;
+  }
+
+  write(tensor: Tensor, values: ArrayLike<number>, offset = 0): void {
+    if (!Number.isInteger(offset) || offset < 0 || offset + values.length > tensor.size) {
+      invalid({ what: 'offset', where: 'write', expected: `offset + values.length ≤ ${tensor.size}`, received: `${received('offset', offset)}, ${values.length} values` }, ShapeError);
+    }
+    this.buf(tensor);
+    if (values.length === 0) return;
+    // Queued work may still read the old values: submit it first, then the queue orders the write after it.
+    this.flush();
+    this.writeBuffer(tensor, values, offset);
+  }
+
+  copy(src: Tensor, dst: Tensor, dstOffset = 0): void {
+    if (src.dtype !== dst.dtype) invalid({ what: 'dst', where: 'copy', expected: `dtype ${src.dtype} (as src)`, received: received('dtype', dst.dtype) });
+    if (!Number.isInteger(dstOffset) || dstOffset < 0 || dstOffset + src.size > dst.size) {
+      invalid({ what: 'dstOffset', where: 'copy', expected: `dstOffset + ${src.size} ≤ ${dst.size}`, received: received('dstOffset', dstOffset) }, ShapeError);
+    }
+    if (src.size > 0) copyWords(this.runner, this.buf(src), this.buf(dst), src.size, dstOffset);
+  }
+
+  fill(tensor: Tensor, value: number): void {
+    const s = this.buf(tensor);
+    if (s.size === 0) return;
+    wordF32[0] = value;
+    fillWords(this.runner, s, s.size, tensor.dtype === 'int32' ? value | 0 : wordU32[0]);
+  }
+
+  async read(tensor: Tensor): Promise<TypedArray> {
+    const s = this.buf(tensor);
+    const make = (data: ArrayBuffer) => (tensor.dtype === 'int32' ? new Int32Array(data) : new Float32Array(data));
+    if (s.size === 0) {
+      this.flush();
+      await this.health.check();
+      return make(new ArrayBuffer(0));
+    }
+    const bytes = s.size * 4;
+    const staging = this.staging.acquire(bytes).buffer;
+    this.encoder.copy(s.buffer, 0, staging, 0, bytes);
+    this.flush();
+    try {
+      await staging.mapAsync(MAP_MODE_READ, 0, bytes);
+    } catch (error) {
+      await this.health.check();
+      throw new DeviceError(`Reading a tensor of shape [${tensor.shape}] from the WebGPU device failed: ${(error as Error).message}`);
+    }
+    const data = staging.getMappedRange(0, bytes).slice(0);
+    staging.unmap();
+    this.staging.release(staging);
+    await this.health.check();
+    return make(data);
+  }
+
+  free(tensor: Tensor): void {
+    const s = tensor.handle as Storage;
+    this.live--;
+    this.bytes -= s.size * 4;
+    if (!s.pooled) return;
+    this.liveBuffers.delete(s.buffer);
+    this.storage.release(s.buffer);
+  }
+
+  flush(): void {
+    if (this.encoder.hasWork) this.submit();
+    // Everything recorded is submitted now, so released buffers may be reused.
+    this.storage.afterSubmit();
+    this.staging.afterSubmit();
+  }
+
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.health.check();
+  }
+
+  memory(): BackendMemory {
+    return { numTensors: this.live, numBytes: this.bytes };
+  }
+
+  // ---- data movement --------------------------------------------------------------------------------------
+
+  gatherRows(src: Tensor, indices: Tensor, start: number, out: Tensor): void {
+    const [rows, cols] = rowsCols(out);
+    if (indices.dtype !== 'int32') invalid({ what: 'indices', where: 'gatherRows', expected: 'an int32 tensor', received: received('dtype', indices.dtype) });
+    if (start < 0 || start + rows > indices.size) invalid({ what: 'start', where: 'gatherRows', expected: `start + ${rows} ≤ ${indices.size}`, received: received('start', start) }, ShapeError);
+    if (rowsCols(src)[1] !== cols) invalid({ what: 'src', where: 'gatherRows', expected: `${cols} columns (as out)`, received: `shape [${src.shape}]` }, ShapeError);
+    if (rows * cols > 0) gatherRows(this.runner, this.buf(src), this.buf(indices), this.buf(out), rows, cols, start);
+  }
+
+  // ---- dense math -------------------------------------------------------------------------------------------
+
+  matmul(a: Tensor, b: Tensor, out: Tensor, options: MatmulOptions = {}): void {
+    const { transposeA = false, transposeB = false, bias = null, activation = null, preActivation = null, accumulate = false } = options;
+    const [m, n] = rowsCols(out);
+    const k = transposeA ? a.shape[0] : a.shape[a.shape.length - 1];
+    expectSize('matmul', 'a', a, m * k);
+    expectSize('matmul', 'b', b, k * n);
+    if (bias) expectSize('matmul', 'bias', bias, n);
+    if (preActivation) expectSize('matmul', 'preActivation', preActivation, m * n);
+    if (m * n === 0) return;
+    const opt = (t: Tensor | null) => (t ? this.buf(t) : null);
+    const act = activation && activation.name !== 'linear' ? activation : null;
+    matmul(this.runner, {
+      a: this.buf(a), b: this.buf(b), out: this.buf(out), bias: opt(bias), pre: opt(preActivation),
+      m, n, k, transposeA, transposeB, activation: act, accumulate,
+    }, this.matmulKernel);
+  }
+
+  activation(x: Tensor, out: Tensor, activation: ActivationSpec): void {
+    expectSize('activation', 'out', out, x.size);
+    if (x.size === 0) return;
+    if (activation.name === 'linear') {
+      if (out !== x) this.copy(x, out);
+    } else if (activation.name === 'softmax') {
+      const [rows, cols] = rowsCols(x);
+      softmaxForward(this.runner, this.buf(x), this.buf(out), rows, cols);
+    } else {
+      activationForward(this.runner, activation, this.buf(x), this.buf(out), x.size);
+    }
+  }
+
+  activationBackward(dy: Tensor, z: Tensor, y: Tensor, out: Tensor, activation: ActivationSpec): void {
+    expectSize('activationBackward', 'out', out, dy.size);
+    if (dy.size === 0) return;
+    if (activation.name === 'linear') {
+      if (out !== dy) this.copy(dy, out);
+    } else if (activation.name === 'softmax') {
+      const [rows, cols] = rowsCols(dy);
+      softmaxBackward(this.runner, this.buf(dy), this.buf(y), this.buf(out), rows, cols);
+    } else {
+      // Only the inputs the derivative reads are bound; the other may be an empty placeholder.
+      const reads = backwardReads(activation.name);
+      const input = (t: Tensor, read: boolean, what: string) => {
+        if (!read) return { buffer: this.empty, bytes: 4 };
+        expectSize('activationBackward', what, t, dy.size);
+        return this.buf(t);
+      };
+      activationBackward(this.runner, activation, this.buf(dy), input(z, reads.z, 'z'), input(y, reads.y, 'y'), this.buf(out), dy.size);
+    }
+  }
+
+  sumRows(x: Tensor, out: Tensor): void {
+    const [rows, cols] = rowsCols(x);
+    expectSize('sumRows', 'out', out, cols);
+    if (cols > 0) sumRows(this.runner, this.buf(x), this.buf(out), rows, cols);
+  }
+
+  // ---- layers' fused kernels ----------------------------------------------------------------------------------
+
+  dropout(x: Tensor, out: Tensor, options: DropoutOptions): void {
+    expectSize('dropout', 'out', out, x.size);
+    if (x.size > 0) dropout(this.runner, this.buf(x), this.buf(out), x.size, options);
+  }
+
+  dropoutBackward(dy: Tensor, out: Tensor, options: DropoutOptions): void {
+    this.dropout(dy, out, options);
+  }
+
+  batchNormForward(x: Tensor, out: Tensor, state: BatchNormState, options: BatchNormOptions): void {
+    const [rows, cols] = rowsCols(x);
+    expectSize('batchNormForward', 'out', out, x.size);
+    if (cols > 0) batchNormForward(this.runner, this.buf(x), this.buf(out), this.bnBuffers(state, cols), rows, cols, options);
+  }
+
+  batchNormBackward(
+    dy: Tensor, x: Tensor, state: BatchNormState, dx: Tensor | null, dGamma: Tensor, dBeta: Tensor, options: { training: boolean },
+  ): void {
+    const [rows, cols] = rowsCols(x);
+    expectSize('batchNormBackward', 'dy', dy, x.size);
+    if (cols === 0) return;
+    const s = this.bnBuffers(state, cols);
+    const grads = [this.buf(dGamma), this.buf(dBeta)] as const;
+    batchNormBackward(this.runner, this.buf(dy), this.buf(x), s, dx ? this.buf(dx) : null, ...grads, rows, cols, options.training);
+  }
+
+  // ---- losses and metrics -----------------------------------------------------------------------------------
+
+  loss(kind: LossKind, yPred: Tensor, yTrue: Tensor, options: LossOptions, accumulator: Tensor, grad: Tensor | null): void {
+    const [rows, cols] = rowsCols(yPred);
+    expectSize('loss', 'yTrue', yTrue, kind === 'sparse_categorical_crossentropy' ? rows : rows * cols);
+    if (grad) expectSize('loss', 'grad', grad, yPred.size);
+    loss(this.runner, {
+      kind, yPred: this.buf(yPred), yTrue: this.buf(yTrue), rows, cols, options,
+      accumulator: this.buf(accumulator), grad: grad ? this.buf(grad) : null,
+    });
+  }
+
+  metricStateSize(kind: MetricKind, cols: number): number {
+    return kind === 'r2_score' ? 1 + 3 * cols : 2;
+  }
+
+  metric(kind: MetricKind, yPred: Tensor, yTrue: Tensor, options: MetricOptions, accumulator: Tensor): void {
+    const [rows, cols] = rowsCols(yPred);
+    expectSize('metric', 'yTrue', yTrue, kind === 'sparse_categorical_accuracy' ? rows : rows * cols);
+    expectSize('metric', 'accumulator', accumulator, this.metricStateSize(kind, cols));
+    metric(this.runner, { kind, yPred: this.buf(yPred), yTrue: this.buf(yTrue), rows, cols, options, accumulator: this.buf(accumulator) });
+  }
+
+  // ---- optimizers -------------------------------------------------------------------------------------------
+
+  optimizerUpdate(kind: OptimizerKind, params: Tensor[], grads: Tensor[], slots: Tensor[][], step: OptimizerStep): void {
+    const names = optimizerSlotNames(kind, step.hyper);
+    params.forEach((p, i) => {
+      expectSize('optimizerUpdate', `grads[${i}]`, grads[i], p.size);
+      if (slots[i]?.length !== names.length) {
+        invalid({ what: `slots[${i}]`, where: `optimizerUpdate('${kind}')`, expected: `${names.length} slots (${names.join(', ')})`, received: `${slots[i]?.length ?? 0} slots` });
+      }
+      slots[i].forEach((s, j) => expectSize('optimizerUpdate', `slots[${i}][${j}]`, s, p.size));
+    });
+    optimizerUpdate(this.runner, {
+      kind, step, params: params.map((t) => this.buf(t)), grads: grads.map((t) => this.buf(t)),
+      slots: slots.map((row) => row.map((t) => this.buf(t))), sizes: params.map((p) => p.size),
+    });
+  }
+
+  dispose(): void {
+    this.flush();
+    this.health.disposeStarted();
+    this.storage.dispose();
+    this.staging.dispose();
+    for (const buffer of this.liveBuffers) buffer.destroy();
+    this.liveBuffers.clear();
+    this.arena.dispose();
+    this.runner.bindGroups.clear();
+    this.empty.destroy();
+    if (this.ownsDevice) this.device.destroy();
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------------
+
+  /** Upload the step's uniforms and submit its one command buffer, with error scopes around it. */
+  private submit(): void {
+    this.arena.upload(this.device.queue);
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    const commands = this.encoder.finish()!;
+    this.device.queue.submit([commands]);
+    this.health.watch(this.device.popErrorScope(), 'a submitted step');
+    this.health.watch(this.device.popErrorScope(), 'a submitted step');
+  }
+
+  /** The live storage of a tensor of this backend. */
+  private buf(t: Tensor): Storage {
+    t.assertLive('a WebGPU kernel');
+    if (t.backend !== this) invalid({ what: 'tensor', where: 'the WebGPU backend', expected: 'a tensor of this backend', received: `a tensor of the '${t.backend.name}' backend` });
+    return t.handle as Storage;
+  }
+
+  private create(shape: readonly number[], dtype: DType, where: string): { tensor: Tensor; fresh: boolean } {
+    if (dtype !== 'float32' && dtype !== 'int32') {
+      invalid({ what: 'dtype', where: `${where} on the WebGPU backend`, expected: "'float32' or 'int32'", received: received('dtype', dtype), hint: "WebGPU computes in float32; use floatx 'float32', or setBackend('cpu') for float64." }, ValueError);
+    }
+    const size = sizeOf(shape);
+    const bytes = size * 4;
+    if (bytes > this.maxBinding) {
+      invalid({
+        what: 'tensor size', where: `${where} on the WebGPU backend`,
+        expected: `at most maxStorageBufferBindingSize = ${this.maxBinding} bytes per tensor`,
+        received: `shape [${shape}] = ${bytes} bytes`, hint: 'use smaller batches or layers, or the CPU backend.',
+      }, ValueError);
+    }
+    let storage: Storage;
+    let fresh = true;
+    if (size === 0) {
+      storage = { buffer: this.empty, bytes: 4, size: 0, pooled: false };
+    } else {
+      const got = this.storage.acquire(bytes);
+      fresh = got.fresh;
+      storage = { buffer: got.buffer, bytes, size, pooled: true };
+      this.liveBuffers.add(got.buffer);
+    }
+    this.live++;
+    this.bytes += bytes;
+    return { tensor: new Tensor([...shape], dtype, this, storage), fresh };
+  }
+
+  private writeBuffer(tensor: Tensor, values: ArrayLike<number>, offset: number): void {
+    const Type = tensor.dtype === 'int32' ? Int32Array : Float32Array;
+    const data = values instanceof Type ? values : Type.from(values);
+    this.device.queue.writeBuffer(this.buf(tensor).buffer, offset * 4, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  private bnBuffers(state: BatchNormState, cols: number): BatchNormBuffers {
+    const get = (name: keyof BatchNormState) => {
+      expectSize('batch normalization', name, state[name], cols);
+      return this.buf(state[name]);
+    };
+    return {
+      gamma: get('gamma'), beta: get('beta'), movingMean: get('movingMean'), movingVariance: get('movingVariance'),
+      savedMean: get('savedMean'), savedInvStd: get('savedInvStd'),
+    };
+  }
+}
