@@ -28,18 +28,19 @@ const model = new keras.Sequential([
 model.summary();
 model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
 
-/** Prints samples per second after every epoch. */
-class Throughput extends keras.callbacks.Callback {
+/** One line per epoch: loss, accuracy and training samples per second. */
+class EpochLine extends keras.callbacks.Callback {
   private start = 0;
   override onEpochBegin(): void {
     this.start = performance.now();
   }
-  override onEpochEnd(epoch: number): void {
+  override onEpochEnd(epoch: number, logs: keras.callbacks.Logs = {}): void {
     const seconds = (performance.now() - this.start) / 1000;
-    console.log(`  epoch ${epoch + 1}: ${Math.round(trainCount / seconds).toLocaleString('en-US')} samples/s`);
+    const rate = Math.round(trainCount / seconds).toLocaleString('en-US');
+    console.log(`epoch ${epoch + 1}/5 - loss: ${logs.loss.toFixed(4)} - accuracy: ${logs.accuracy.toFixed(4)} - ${rate} samples/s`);
   }
 }
 
-await model.fit(x, y, { epochs: 5, batchSize: 128, verbose: 2, callbacks: [new Throughput()] });
+await model.fit(x, y, { epochs: 5, batchSize: 128, verbose: 0, callbacks: [new EpochLine()] });
 const result = await model.evaluate(keras.tensor(xTest, [testCount, 28, 28]), keras.tensor(yTest, [testCount]), { batchSize: 512 });
 console.log(`test loss: ${result.loss.toFixed(4)}, test accuracy: ${result.accuracy.toFixed(4)}`);

@@ -78,7 +78,7 @@ export async function setBackend(name: string = 'auto', options: BackendOptions 
       return current.name;
     } catch (error) {
       if (!(error instanceof BackendUnavailableError)) throw error;
-      reasons.push(`${candidate} unavailable: ${error.message.split('\n')[0]}`);
+      reasons.push(`${candidate} unavailable: ${error.message.split('\n')[0].replace(/\.$/, '')}`);
     }
   }
   throw new BackendUnavailableError('No backend could be started.');
