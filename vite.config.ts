@@ -14,6 +14,8 @@ export default defineConfig({
     },
     target: 'es2022',
     sourcemap: true,
+    // Readable output: applications minify when they bundle; class names stay as written.
+    minify: false,
     rollupOptions: {
       external: ['webgpu', /^node:/],
     },

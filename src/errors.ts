@@ -8,29 +8,43 @@
 
 /** Base class of every error this library throws on purpose. */
 export class KerasError extends Error {
+  // Names are spelled out (not taken from the constructor) so they survive a minifying bundler.
+  static readonly errorName: string = 'KerasError';
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
+    this.name = (new.target as typeof KerasError).errorName;
   }
 }
 
 /** An argument has the right type but a value outside its rule (Keras's ValueError). */
-export class ValueError extends KerasError {}
+export class ValueError extends KerasError {
+  static override readonly errorName: string = 'ValueError';
+}
 
 /** Data of the wrong shape: ragged arrays, mismatched batch sizes, input shape not matching the model. */
-export class ShapeError extends ValueError {}
+export class ShapeError extends ValueError {
+  static override readonly errorName: string = 'ShapeError';
+}
 
 /** A call made in the wrong state: `fit` before `compile`, weights of a model not yet built. */
-export class StateError extends KerasError {}
+export class StateError extends KerasError {
+  static override readonly errorName: string = 'StateError';
+}
 
 /** A string identifier (activation, loss, optimizer, …) that is not known. */
-export class UnknownIdentifierError extends ValueError {}
+export class UnknownIdentifierError extends ValueError {
+  static override readonly errorName: string = 'UnknownIdentifierError';
+}
 
 /** The requested backend cannot run here (no WebGPU adapter, no `webgpu` package, …). */
-export class BackendUnavailableError extends KerasError {}
+export class BackendUnavailableError extends KerasError {
+  static override readonly errorName: string = 'BackendUnavailableError';
+}
 
 /** The GPU device was lost or ran out of memory during work. */
-export class DeviceError extends KerasError {}
+export class DeviceError extends KerasError {
+  static override readonly errorName: string = 'DeviceError';
+}
 
 /** Format a value for an error message: short, JSON-like, never huge. */
 export function describe(value: unknown): string {

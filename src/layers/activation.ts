@@ -4,6 +4,7 @@ import { Layer, type LayerArgs, type RunContext } from './layer';
 
 /** A standalone activation: `y = activation(x)`. */
 export class Activation extends Layer {
+  static override readonly className: string = 'Activation';
   readonly activation: ActivationSpec;
   private lastInput: Tensor | null = null;
   private lastY: Tensor | null = null;

@@ -30,6 +30,7 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * the moving statistics; inference uses the moving statistics.
  */
 export class BatchNormalization extends Layer {
+  static override readonly className: string = 'BatchNormalization';
   readonly momentum: number;
   readonly epsilon: number;
   readonly center: boolean;

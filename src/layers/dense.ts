@@ -26,6 +26,7 @@ export interface DenseArgs extends LayerArgs {
  * `dx = dz·kernelᵀ`.
  */
 export class Dense extends Layer {
+  static override readonly className: string = 'Dense';
   readonly units: number;
   readonly activation: ActivationSpec;
   readonly useBias: boolean;

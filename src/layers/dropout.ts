@@ -22,6 +22,7 @@ function mixSeeds(a: number, b: number): number {
  * (seed, training step, element), so nothing is stored and every backend draws the same mask.
  */
 export class Dropout extends Layer {
+  static override readonly className: string = 'Dropout';
   readonly rate: number;
   readonly seed: number;
 

@@ -7,6 +7,7 @@ import { Layer, type LayerArgs } from './layer';
  * library already, so this layer only changes the recorded shape and moves no data.
  */
 export class Flatten extends Layer {
+  static override readonly className: string = 'Flatten';
   constructor(args: LayerArgs = {}) {
     super(args);
   }

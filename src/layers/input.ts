@@ -10,6 +10,7 @@ export interface InputArgs extends Omit<LayerArgs, 'inputShape' | 'batchInputSha
 
 /** Declares the shape of one input sample: `new Input({ shape: [2] })` as the first layer of a model. */
 export class Input extends Layer {
+  static override readonly className: string = 'Input';
   constructor(args: InputArgs) {
     if (!args || !Array.isArray(args.shape)) {
       invalid({

@@ -63,6 +63,8 @@ function uniqueName(base: string): string {
 }
 
 export abstract class Layer {
+  /** Keras class name; spelled out in each subclass so it survives minification. */
+  static readonly className: string = 'Layer';
   readonly name: string;
   trainable: boolean;
   /** Per-sample input shape the user declared (`inputShape`), if any. */
@@ -75,7 +77,7 @@ export abstract class Layer {
   protected readonly buffers = new BufferCache();
 
   constructor(args: LayerArgs = {}) {
-    const className = this.constructor.name;
+    const className = (new.target as unknown as typeof Layer).className;
     this.name = args.name ?? uniqueName(toSnakeCase(className));
     this.trainable = args.trainable ?? true;
     const shape = args.inputShape ?? args.batchInputShape?.slice(1);
@@ -96,7 +98,7 @@ export abstract class Layer {
 
   /** Keras class name, e.g. `Dense`. */
   get className(): string {
-    return this.constructor.name;
+    return (this.constructor as typeof Layer).className;
   }
 
   get built(): boolean {
