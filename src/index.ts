@@ -18,5 +18,6 @@ export { tensor, type TensorLike } from './tensor/convert';
 export { setBackend, getBackend, registerBackend, type BackendOptions } from './backend/registry';
 export { memory, type MemoryInfo } from './tensor/memory';
 export type { Backend, DType } from './backend/backend';
+export type { WebGpuFlags } from './backend/webgpu/flags';
 export { saveModel, loadModel, loadWeights, type ModelArtifacts, type SaveOptions, type LoadOptions, type IOHandler } from './io';
 export { plotHistory, plotDecisionBoundary, type PlotResult } from './plot';

@@ -5,6 +5,7 @@
  */
 import { BackendUnavailableError, UnknownIdentifierError, describe } from '../errors';
 import type { Backend } from './backend';
+import type { WebGpuFlags } from './webgpu/flags';
 import { CpuBackend } from './cpu/cpu-backend';
 
 /** Starts a backend or throws BackendUnavailableError saying what to install or enable. */
@@ -16,6 +17,8 @@ export interface BackendOptions {
   gpu?: GPU;
   /** WebGPU: an already created device to use. */
   device?: GPUDevice;
+  /** WebGPU: tunables such as `{ matmulKernel: 'tiled' }` (see `WebGpuFlags`). */
+  flags?: Partial<WebGpuFlags>;
 }
 
 interface Entry {
@@ -50,7 +53,7 @@ export function backendNames(): string[] {
 
 async function start(name: string, options: BackendOptions): Promise<Backend> {
   const entry = entries.get(name)!;
-  if (!entry.instance || options.gpu || options.device) entry.instance = await entry.factory(options);
+  if (!entry.instance || options.gpu || options.device || options.flags) entry.instance = await entry.factory(options);
   return entry.instance;
 }
 
