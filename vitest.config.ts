@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { CHROMIUM, CHROMIUM_ARGS } from './test/setup/chromium';
 
 // Two projects (conventions in test/README.md):
 //   node     test/**/*.test.ts except *.browser.test.ts, in forked Node workers; WebGPU via Dawn
@@ -11,7 +12,6 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 // CI is not true; with CI=true it always runs, so a missing Chromium fails the run.
 
 const CI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // Debian's chromium package ships a Vulkan loader and SwiftShader (CPU Vulkan) here.
 const SWIFTSHADER_DIR = process.env.SWIFTSHADER_DIR || '/usr/lib/chromium';
 const GPU_TIMEOUT = 60_000;
@@ -74,17 +74,6 @@ if (once.dawnProblem === undefined) {
 }
 const dawnProblem = once.dawnProblem;
 
-const chromiumArgs = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // Vitest serves the page on 127.0.0.1; everything else must not resolve.
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
-];
 
 const nodeProject: TestProjectInlineConfiguration = {
   extends: true,
@@ -122,7 +111,7 @@ const browserProject: TestProjectInlineConfiguration = {
       headless: true,
       screenshotFailures: false,
       api: { host: '127.0.0.1' },
-      provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: chromiumArgs } }),
+      provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } }),
       instances: [{ browser: 'chromium' }],
     },
   },

@@ -15,7 +15,7 @@ export * as config from './config';
 export * as utils from './utils';
 export { Tensor, type NestedArray } from './tensor/tensor';
 export { tensor, type TensorLike } from './tensor/convert';
-export { setBackend, getBackend, registerBackend, type BackendOptions } from './backend/registry';
+export { setBackend, getBackend, backendFallbackReason, registerBackend, type BackendOptions } from './backend/registry';
 export { memory, type MemoryInfo } from './tensor/memory';
 export type { Backend, DType } from './backend/backend';
 export type { WebGpuFlags } from './backend/webgpu/flags';

@@ -31,6 +31,7 @@ const entries = new Map<string, Entry>();
 let current: Backend | null = null;
 let chosenExplicitly = false;
 let log: (message: string) => void = (m) => console.warn(m);
+let fallbackReason: string | null = null;
 
 /** Register a backend factory under a name; higher priority wins under `auto`. */
 export function registerBackend(name: string, factory: BackendFactory, priority: number): void {
@@ -73,10 +74,14 @@ export async function setBackend(name: string = 'auto', options: BackendOptions 
     return current.name;
   }
   const reasons: string[] = [];
+  fallbackReason = null;
   for (const candidate of backendNames()) {
     try {
       current = await start(candidate, options);
-      if (reasons.length > 0) log(`webgpu-keras: using the '${candidate}' backend (${reasons.join('; ')}).`);
+      if (reasons.length > 0) {
+        fallbackReason = `webgpu-keras: using the '${candidate}' backend (${reasons.join('; ')}).`;
+        log(fallbackReason);
+      }
       chosenExplicitly = true;
       return current.name;
     } catch (error) {
@@ -85,6 +90,14 @@ export async function setBackend(name: string = 'auto', options: BackendOptions 
     }
   }
   throw new BackendUnavailableError('No backend could be started.');
+}
+
+/**
+ * Why the last `setBackend('auto')` did not pick the preferred backend (the line it printed once), or
+ * null when it did.
+ */
+export function backendFallbackReason(): string | null {
+  return fallbackReason;
 }
 
 /** Name of the current backend (`'cpu'` until another is selected). */

@@ -1,3 +1,4 @@
+import { nodeFs } from '../io/node-fs';
 import { StateError, invalid, received } from '../errors';
 import { Callback, type Logs } from './callback';
 
@@ -69,7 +70,7 @@ export class CSVLogger extends Callback {
   }
 
   override async onTrainBegin(): Promise<void> {
-    this.fs ??= await import('node:fs/promises');
+    this.fs ??= (await nodeFs('CSVLogger')).fs;
     this.keys = null;
     if (this.append) {
       const size = await this.fs.stat(this.filename).then((s) => s.size, () => 0);
