@@ -7,6 +7,8 @@
 // same kernel with `for` loops over array<vec4f, 16> accumulators ran 0.18 GFLOP/s (256^3, measured).
 // k advances 4 at a time; where the layout allows (A_VEC4: A row-major with K % 4 == 0, B_VEC4: B
 // row-major with N % 4 == 0) those 4 values come in one vec4 load.
+// SPLIT_K: an invocation sums only its slice of k (k_slice values, a multiple of 8, so vec4 loads stay
+// aligned) into partial sums (matmul_split_k.wgsl); the grid is 1-D, one invocation per (block, slice).
 
 // op(B)[k, col..col+3] as a vec4; columns past N repeat the last column (their results are dropped).
 fn load_b_row4(k: u32, col: u32) -> vec4f {
@@ -40,18 +42,35 @@ fn store_row(row: u32, col0: u32, lo: vec4f, hi: vec4f) {
   }
   for (var j = 0u; j < 4u; j++) {
     if (col0 + j < u.N) {
-      store_c(row, col0 + j, lo[j]);
+      store_result(row, col0 + j, lo[j]);
     }
     if (col0 + 4u + j < u.N) {
-      store_c(row, col0 + 4u + j, hi[j]);
+      store_result(row, col0 + 4u + j, hi[j]);
     }
   }
 }
 
 @compute @workgroup_size(${WG_X}, ${WG_Y})
-fn matmul_blocked(@builtin(global_invocation_id) gid: vec3u) {
+fn matmul_blocked(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+#if ${SPLIT_K}
+  // One invocation per (block, slice) pair, slices fastest: neighbouring SIMD lanes share a block and
+  // split its k, so they are all busy however narrow the output is.
+  let id = linear_id(gid, nwg, ${WG_X}u * ${WG_Y}u);
+  let slices = (u.K + u.k_slice - 1u) / u.k_slice;
+  let slice = id % slices;
+  let block = id / slices;
+  let col_blocks = (u.N + 7u) / 8u;
+  let row0 = (block / col_blocks) * 8u;
+  let c0 = (block % col_blocks) * 8u;
+  let k_begin = slice * u.k_slice;
+  let k_end = min(u.K, k_begin + u.k_slice);
+  split_base = slice * u.M * u.N;
+#else
   let row0 = gid.y * 8u;
   let c0 = gid.x * 8u;
+  let k_begin = 0u;
+  let k_end = u.K;
+#endif
   let c1 = c0 + 4u;
   if (row0 >= u.M || c0 >= u.N) {
     return;
@@ -74,8 +93,8 @@ fn matmul_blocked(@builtin(global_invocation_id) gid: vec3u) {
   var a50 = vec4f(0.0); var a51 = vec4f(0.0);
   var a60 = vec4f(0.0); var a61 = vec4f(0.0);
   var a70 = vec4f(0.0); var a71 = vec4f(0.0);
-  let k4 = u.K & ~3u;
-  for (var k = 0u; k < k4; k += 4u) {
+  let k4 = k_begin + ((k_end - k_begin) & ~3u);
+  for (var k = k_begin; k < k4; k += 4u) {
     let b00 = load_b_row4(k, c0);
     let b01 = load_b_row4(k, c1);
     let b10 = load_b_row4(k + 1u, c0);
@@ -110,7 +129,7 @@ fn matmul_blocked(@builtin(global_invocation_id) gid: vec3u) {
     a71 = rank4(a71, x7, b01, b11, b21, b31);
   }
   // K % 4 tail (only the scalar-load variants get here).
-  for (var k = k4; k < u.K; k++) {
+  for (var k = k4; k < k_end; k++) {
     let b0 = load_b_row4(k, c0);
     let b1 = load_b_row4(k, c1);
     let y0 = load_a(r0, k); a00 += y0 * b0; a01 += y0 * b1;

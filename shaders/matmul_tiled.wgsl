@@ -6,6 +6,8 @@
 // On SwiftShader this kernel measured 0.99 GFLOP/s against 2.41 for matmul_blocked.wgsl (barriers are
 // fiber switches there), hence the switch in kernels/matmul.ts. TK = 8 rather than 16: SwiftShader
 // compiles the unrolled loop in 1.2 s instead of 3.3 s (measured), and real GPUs lose little.
+// SPLIT_K: workgroup rows are (slice, row tile) pairs, and a workgroup sums only its slice of k
+// (k_slice values, a multiple of TK) into partial sums (matmul_split_k.wgsl).
 
 const TILE = 64u;
 const TK = 8u;
@@ -16,10 +18,21 @@ var<workgroup> tile_b: array<array<vec4f, 16>, TK>;  // [k][col / 4]
 @compute @workgroup_size(16, 16)
 fn matmul_tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
                 @builtin(local_invocation_index) li: u32) {
+#if ${SPLIT_K}
+  let row_tiles = (u.M + TILE - 1u) / TILE;
+  let slice = wid.y / row_tiles;
+  let row_base = (wid.y % row_tiles) * TILE;
+  let k_begin = slice * u.k_slice;
+  let k_end = min(u.K, k_begin + u.k_slice);
+  split_base = slice * u.M * u.N;
+#else
   let row_base = wid.y * TILE;
+  let k_begin = 0u;
+  let k_end = u.K;
+#endif
   let col_base = wid.x * TILE;
   var acc: array<vec4f, 4>;
-  for (var t = 0u; t < u.K; t += TK) {
+  for (var t = k_begin; t < k_end; t += TK) {
     // TK x 64 values of each operand per step: TK / 4 per invocation.
     for (var l = 0u; l < TK / 4u; l++) {
       let e = l * 256u + li;
@@ -31,7 +44,7 @@ fn matmul_tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id)
       let ra = e / TK;
 #endif
       var va = 0.0;
-      if (row_base + ra < u.M && t + ka < u.K) {
+      if (row_base + ra < u.M && t + ka < k_end) {
         va = load_a(row_base + ra, t + ka);
       }
       tile_a[ka][ra] = va;
@@ -43,7 +56,7 @@ fn matmul_tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id)
       let kb = e / TILE;
 #endif
       var vb = 0.0;
-      if (col_base + cb < u.N && t + kb < u.K) {
+      if (col_base + cb < u.N && t + kb < k_end) {
         vb = load_b(t + kb, col_base + cb);
       }
       tile_b[kb][cb / 4u][cb % 4u] = vb;
@@ -62,7 +75,7 @@ fn matmul_tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id)
     for (var j = 0u; j < 4u; j++) {
       let col = col_base + 4u * lid.x + j;
       if (row < u.M && col < u.N) {
-        store_c(row, col, acc[i][j]);
+        store_result(row, col, acc[i][j]);
       }
     }
   }

@@ -147,11 +147,22 @@ export interface Backend {
   read(tensor: Tensor): Promise<TypedArray>;
   /** Release a tensor's storage (called by `Tensor.dispose`). */
   free(tensor: Tensor): void;
-  /** Hand queued work to the device now. */
+  /** Hand queued work to the device now; throws a DeviceError once the device is known to be lost. */
   flush(): void;
   /** Resolve when all queued work is done. */
   sync(): Promise<void>;
   memory(): BackendMemory;
+  /**
+   * Optional (backends that compile kernels): prepare, once and up front, every kernel `run` uses. Calls
+   * `run` once with the operations' kernels recorded instead of executed, so no tensor's values change
+   * through them; storage calls (`alloc`, `upload`, `write`, `copy`, `fill`) still take effect, so a
+   * tensor made inside `run` is usable afterwards, and queued work and reads are not affected. Then
+   * compiles every recorded kernel variant not compiled yet (in parallel where the platform gains from
+   * it) and resolves when all are ready, rejecting with a compile error (a library bug). May resolve
+   * without calling `run` when it has nothing to prepare. The trainer calls it before its first batch
+   * with one batch of each size its loop will run, so no step compiles anything.
+   */
+  compileAhead?(run: () => void): Promise<void>;
 
   // ---- data movement ----------------------------------------------------------------------------------
   /** `out[r, :] = src[indices[start + r], :]` for r < out.shape[0]; indices is int32. */

@@ -95,3 +95,14 @@ export function positiveIntOption(value: unknown, name: string, where: string): 
   }
   return value;
 }
+
+/**
+ * `[start, rows]` of one batch of each size that `batches` batches of `batchSize` over `n` samples meet
+ * (wrapping around the data): the full batch and, when it is reached, the smaller last one.
+ */
+export function batchShapes(n: number, batchSize: number, batches = Math.ceil(n / batchSize)): [start: number, rows: number][] {
+  const first: [number, number] = [0, Math.min(batchSize, n)];
+  const lastStart = (Math.min(batches, Math.ceil(n / batchSize)) - 1) * batchSize;
+  const lastRows = Math.min(batchSize, n - lastStart);
+  return lastRows === first[1] ? [first] : [first, [lastStart, lastRows]];
+}

@@ -6,7 +6,7 @@ import { getFloatx } from '../config';
 import type { Sequential } from '../models/sequential';
 import type { TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
-import { positiveIntOption, prepareInputs, prepareTargets, upload } from './data';
+import { batchShapes, positiveIntOption, prepareInputs, prepareTargets, upload } from './data';
 import { Accumulators, StepPlan } from './step';
 
 /** Options of `evaluate`. */
@@ -28,6 +28,23 @@ export interface DeviceData {
   order: Tensor;
 }
 
+/** Gather rows `[start, start + rows)` of `data` and add their loss and metrics to `acc` (inference mode). */
+function evaluateBatch(plan: StepPlan, data: DeviceData, start: number, rows: number, acc: Accumulators): void {
+  const { backend } = plan;
+  const dtype = getFloatx();
+  const xb = plan.scratch('eval_x', [rows, data.x.shape[1]], dtype);
+  const yb = plan.scratch('eval_y', [rows, data.y.shape[1]], dtype);
+  backend.gatherRows(data.x, data.order, start, xb);
+  backend.gatherRows(data.y, data.order, start, yb);
+  plan.accumulate(plan.forward(xb, { backend, training: false, step: 0, runSeed: 0, logitsLayer: plan.fused }), yb, acc, false);
+  backend.flush();
+}
+
+/** One batch of each size a pass over `data` meets, for `StepPlan.compileAhead` (changes nothing). */
+export function recordEvaluation(plan: StepPlan, data: DeviceData, batchSize: number, acc: Accumulators): void {
+  for (const [start, rows] of batchShapes(data.x.shape[0], batchSize)) evaluateBatch(plan, data, start, rows, acc);
+}
+
 /** One pass over `data` in inference mode; returns logs with keys prefixed by `prefix`. */
 export async function runEvaluation(
   plan: StepPlan,
@@ -37,21 +54,12 @@ export async function runEvaluation(
   prefix: string,
   callbacks: CallbackList | null,
 ): Promise<Logs> {
-  const { backend } = plan;
-  const dtype = getFloatx();
-  const [n, features] = data.x.shape;
-  const cols = data.y.shape[1];
+  const n = data.x.shape[0];
   acc.reset();
-  const ctx = { backend, training: false, step: 0, runSeed: 0, logitsLayer: plan.fused };
   for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
     const rows = Math.min(batchSize, n - start);
     await callbacks?.call('onTestBatchBegin', batch, { batch, size: rows });
-    const xb = plan.scratch('eval_x', [rows, features], dtype);
-    const yb = plan.scratch('eval_y', [rows, cols], dtype);
-    backend.gatherRows(data.x, data.order, start, xb);
-    backend.gatherRows(data.y, data.order, start, yb);
-    plan.accumulate(plan.forward(xb, ctx), yb, acc, false);
-    backend.flush();
+    evaluateBatch(plan, data, start, rows, acc);
     await callbacks?.call('onTestBatchEnd', batch, { batch, size: rows });
   }
   return acc.read(prefix);
@@ -71,6 +79,7 @@ export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorL
   const callbacks = new CallbackList(args.callbacks ?? []);
   for (const c of callbacks.callbacks) c.setModel(model);
   try {
+    await plan.compileAhead(() => recordEvaluation(plan, data, batchSize, acc));
     await callbacks.call('onTestBegin');
     const logs = await runEvaluation(plan, data, batchSize, acc, '', callbacks);
     await callbacks.call('onTestEnd', logs);

@@ -9,14 +9,13 @@ import { Callback, CallbackList, type Logs } from '../callbacks/callback';
 import { History } from '../callbacks/history';
 import { getFloatx } from '../config';
 import { DeviceError, checkNumberInRange, invalid, received } from '../errors';
-import type { RunContext } from '../layers/layer';
 import type { Backend } from '../backend/backend';
 import type { Loss } from '../losses';
 import type { Sequential } from '../models/sequential';
 import { SeedGenerator, getGlobalSeedGenerator, shuffleIndices } from '../random';
 import type { HostArray, TensorLike } from '../tensor/convert';
-import { positiveIntOption, prepareInputs, prepareTargets, sliceRows, upload } from './data';
-import { arange, runEvaluation } from './evaluate';
+import { batchShapes, positiveIntOption, prepareInputs, prepareTargets, sliceRows, upload } from './data';
+import { arange, recordEvaluation, runEvaluation } from './evaluate';
 import { ProgressLogger } from './progress';
 import { Accumulators, StepPlan } from './step';
 
@@ -174,29 +173,38 @@ async function runEpochs(
   // Per-batch loss values need a read: every batch where reads are cheap, else at most once a second.
   const batchLogsWanted = options.callbacks.some((c) => c.onTrainBatchEnd !== Callback.prototype.onTrainBatchEnd) || progress?.wantsBatchLogs;
   let lastRead = 0;
+  /** Gather rows `[start, start + rows)` of this epoch's permutation and train on them. */
+  const trainBatch = (start: number, rows: number) => {
+    const xb = plan.scratch('x', [rows, features], dtype);
+    const yb = plan.scratch('y', [rows, labelCols], dtype);
+    backend.gatherRows(xData, indices, start, xb);
+    backend.gatherRows(yData, indices, start, yb);
+    plan.trainStep(xb, yb, acc, { backend, training: true, step: model.optimizer.iterations, runSeed, logitsLayer: plan.fused });
+  };
+  // One step of each batch size (and of validation) recorded, so every kernel compiles now, not in a step.
+  await plan.compileAhead(() => {
+    for (const [start, rows] of batchShapes(n, options.batchSize, steps)) trainBatch(start, rows);
+    if (val) recordEvaluation(plan, val, options.validationBatchSize, val.acc);
+  });
   model.stopTraining = false;
   model.history = history;
   // Where the device can be lost (a GPU), the weights of the last completed epoch are kept on the host.
   let lastGood = backend.readsAreCheap ? null : await model.snapshot();
 
+  // Yield to the event loop every 100 ms of work, across epochs too (short epochs would never yield).
+  let lastYield = Date.now();
   await callbacks.call('onTrainBegin');
   try {
     for (let epoch = options.initialEpoch; epoch < options.epochs && !model.stopTraining; epoch++) {
       await callbacks.call('onEpochBegin', epoch);
       backend.write(indices, options.shuffle ? shuffleIndices(n, seeds.next()) : Int32Array.from({ length: n }, (_, i) => i));
       acc.reset();
-      let lastYield = Date.now();
       for (let step = 0; step < steps && !model.stopTraining; step++) {
         // stepsPerEpoch beyond the data wraps around it.
         const start = (step % stepsAvailable) * options.batchSize;
         const rows = Math.min(options.batchSize, n - start);
         if (batchHooks) await callbacks.call('onTrainBatchBegin', step, { batch: step, size: rows });
-        const xb = plan.scratch('x', [rows, features], dtype);
-        const yb = plan.scratch('y', [rows, labelCols], dtype);
-        backend.gatherRows(xData, indices, start, xb);
-        backend.gatherRows(yData, indices, start, yb);
-        const ctx: RunContext = { backend, training: true, step: model.optimizer.iterations, runSeed, logitsLayer: plan.fused };
-        plan.trainStep(xb, yb, acc, ctx);
+        trainBatch(start, rows);
         if (batchHooks) {
           let logs: Logs = {};
           if (batchLogsWanted && (backend.readsAreCheap || Date.now() - lastRead > 1000)) {

@@ -5,7 +5,7 @@ import { getFloatx } from '../config';
 import type { Sequential } from '../models/sequential';
 import type { TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
-import { positiveIntOption, prepareInputs, upload } from './data';
+import { batchShapes, positiveIntOption, prepareInputs, upload } from './data';
 import { arange } from './evaluate';
 import { StepPlan } from './step';
 
@@ -33,15 +33,20 @@ export async function predictModel(model: Sequential, x: TensorLike, args: Predi
   const callbacks = new CallbackList(args.callbacks ?? []);
   for (const c of callbacks.callbacks) c.setModel(model);
   const ctx = { backend, training: false, step: 0, runSeed: 0, logitsLayer: null };
+  /** Rows `[start, start + rows)` of x through the model, into the same rows of the result. */
+  const predictBatch = (start: number, rows: number) => {
+    const xb = plan.scratch('x', [rows, features], dtype);
+    backend.gatherRows(xData, order, start, xb);
+    backend.copy(plan.forward(xb, ctx), result, start * units);
+    backend.flush();
+  };
   try {
+    await plan.compileAhead(() => batchShapes(n, batchSize).forEach(([start, rows]) => predictBatch(start, rows)));
     await callbacks.call('onPredictBegin');
     for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
       const rows = Math.min(batchSize, n - start);
       await callbacks.call('onPredictBatchBegin', batch, { batch, size: rows });
-      const xb = plan.scratch('x', [rows, features], dtype);
-      backend.gatherRows(xData, order, start, xb);
-      backend.copy(plan.forward(xb, ctx), result, start * units);
-      backend.flush();
+      predictBatch(start, rows);
       await callbacks.call('onPredictBatchEnd', batch, { batch, size: rows });
     }
     await callbacks.call('onPredictEnd');

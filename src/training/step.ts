@@ -118,6 +118,27 @@ export class StepPlan {
     this.backend.flush();
   }
 
+  /**
+   * Compile every kernel `record` runs before the first batch (on backends with `compileAhead`; nothing
+   * happens on the others). `record` runs with the kernels recorded, not
+   * executed: no weight, slot or statistic changes. Of the host-side state a recorded step touches, only
+   * the optimizer's step count would be wrong afterwards, and it is put back; the layers' references to
+   * their last input and outputs are rewritten by the next forward pass, and the scratch tensors and
+   * optimizer slots it allocated are the ones the real steps then use.
+   */
+  async compileAhead(record: () => void): Promise<void> {
+    const { backend, optimizer } = this;
+    if (!backend.compileAhead) return;
+    const iterations = optimizer?.iterations ?? 0;
+    await backend.compileAhead(() => {
+      try {
+        record();
+      } finally {
+        if (optimizer) optimizer.iterations = iterations;
+      }
+    });
+  }
+
   /** Scratch tensor owned by the plan (batches gathered from the dataset). */
   scratch(purpose: string, shape: readonly number[], dtype: 'float32' | 'float64'): Tensor {
     return this.buffers.get(this.backend, purpose, shape, dtype);

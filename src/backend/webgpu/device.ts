@@ -38,7 +38,13 @@ export interface AcquiredDevice {
 // used; once it is garbage-collected the Node process crashes.
 let dawnGpu: Promise<GPU> | undefined;
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+/** True in Node (where WebGPU is Dawn's Node binding). */
+export const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** CPU threads of this machine as the platform reports them (`navigator.hardwareConcurrency`), or null (Node 20). */
+export function hardwareThreads(): number | null {
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? null;
+}
 
 async function loadDawn(): Promise<GPU> {
   // A variable specifier hides the import from bundlers: browser builds never try to include Dawn.
@@ -170,6 +176,11 @@ export class DeviceHealth {
   /** True once the device is lost. */
   get isLost(): boolean {
     return this.lost;
+  }
+
+  /** Throw the loss's DeviceError if the device is lost (known once `device.lost` has resolved). */
+  throwIfLost(): void {
+    if (this.lost && this.failure) throw this.failure;
   }
 
   /** Resolve if nothing went wrong so far; otherwise reject with the recorded DeviceError. */

@@ -6,8 +6,9 @@
  * bind group layout is explicit (binding 0: the uniform slot, with a dynamic offset; the rest storage
  * buffers), so one layout serves every kernel with the same bindings.
  *
- * Encoding a step is synchronous, so a miss compiles synchronously; `compile` does the same work with
- * `createComputePipelineAsync`, for warming up many variants in parallel. A WGSL compile error is a bug
+ * Encoding a step is synchronous, so a miss compiles synchronously (`syncCompiles` counts them);
+ * `compile` does the same work with `createComputePipelineAsync`, for compiling many variants in
+ * parallel ahead of the step, and `compileSync` compiles ahead one by one. A WGSL compile error is a bug
  * in this library and is loud: it names the kernel, line:column, and prints the offending line.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
@@ -70,6 +71,7 @@ export class PipelineCache {
   private readonly pipelines = new Map<string, CompiledKernel>();
   private readonly compiling = new Map<string, Promise<CompiledKernel>>();
   private readonly layouts = new Map<string, { bindGroup: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
+  private misses = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -84,11 +86,30 @@ export class PipelineCache {
     return this.pipelines.size;
   }
 
-  /** The pipeline of a variant, compiled now if needed. */
+  /**
+   * Number of variants `get` had to compile synchronously, while a step was being encoded: the stalls
+   * that `compile` (warm-up, compile-ahead) exists to avoid.
+   */
+  get syncCompiles(): number {
+    return this.misses;
+  }
+
+  /** The pipeline of a variant, compiled now (synchronously, a miss) if needed. */
   get(source: KernelSource, defines: Defines, signature: BindingSignature): CompiledKernel {
     const key = variantKey(source, defines, signature);
     const hit = this.pipelines.get(key);
     if (hit) return hit;
+    this.misses++;
+    return this.compileNow(key, source, defines, signature);
+  }
+
+  /** Compile a variant synchronously unless it is cached, ahead of the step that uses it (not a miss). */
+  compileSync(source: KernelSource, defines: Defines, signature: BindingSignature): void {
+    const key = variantKey(source, defines, signature);
+    if (!this.pipelines.has(key)) this.compileNow(key, source, defines, signature);
+  }
+
+  private compileNow(key: string, source: KernelSource, defines: Defines, signature: BindingSignature): CompiledKernel {
     const { code, label, entryPoint, layout, layoutKey } = this.prepare(source, defines, signature);
     const module = this.createModule(code, label);
     this.device.pushErrorScope('validation');

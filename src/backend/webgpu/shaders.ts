@@ -12,6 +12,8 @@ import loss from '../../../shaders/loss.wgsl?raw';
 import math from '../../../shaders/math.wgsl?raw';
 import matmulBlocked from '../../../shaders/matmul_blocked.wgsl?raw';
 import matmulCommon from '../../../shaders/matmul_common.wgsl?raw';
+import matmulEpilogue from '../../../shaders/matmul_epilogue.wgsl?raw';
+import matmulSplitK from '../../../shaders/matmul_split_k.wgsl?raw';
 import matmulTiled from '../../../shaders/matmul_tiled.wgsl?raw';
 import metric from '../../../shaders/metric.wgsl?raw';
 import optimizer from '../../../shaders/optimizer.wgsl?raw';
@@ -28,10 +30,12 @@ export const SHADERS = {
   activation: kernel('activation', 'apply_activation', math, activationFunctions, activation),
   /** Row-wise softmax forward/backward (FORWARD). */
   softmax: kernel('softmax', 'apply_softmax', math, softmax),
-  /** Register-blocked matmul with the fused epilogue (CPU adapters). */
-  matmulBlocked: kernel('matmul_blocked', 'matmul_blocked', math, activationFunctions, matmulCommon, matmulBlocked),
-  /** Shared-memory tiled matmul with the fused epilogue (GPUs). */
-  matmulTiled: kernel('matmul_tiled', 'matmul_tiled', math, activationFunctions, matmulCommon, matmulTiled),
+  /** Register-blocked matmul with the fused epilogue (CPU adapters); SPLIT_K: partial sums of a slice of k. */
+  matmulBlocked: kernel('matmul_blocked', 'matmul_blocked', math, activationFunctions, matmulEpilogue, matmulCommon, matmulBlocked),
+  /** Shared-memory tiled matmul with the fused epilogue (GPUs); SPLIT_K: partial sums of a slice of k. */
+  matmulTiled: kernel('matmul_tiled', 'matmul_tiled', math, activationFunctions, matmulEpilogue, matmulCommon, matmulTiled),
+  /** Split-k's second pass: the slices' partial sums added in order, then the fused epilogue. */
+  matmulSplitK: kernel('matmul_split_k', 'matmul_reduce_partials', math, activationFunctions, matmulEpilogue, matmulSplitK),
   /** Column sums, and one-workgroup sums into accumulators or squared norms. */
   reduce: kernel('reduce', 'reduce_sum', math, reduce),
   /** Per-row loss values and gradients. */

@@ -1,9 +1,13 @@
 /**
- * The kernel variants `WebGpuBackend.warmup()` compiles up front: every activation forward and
- * backward, the matmul epilogues a Dense layer uses in every transpose combination, every loss, metric,
- * batch-norm mode, dropout, the data movers and every optimizer variant. They are found by running the
- * real kernel wrappers against a runner that records calls instead of dispatching, so the list cannot
- * drift from the defines the wrappers actually use.
+ * Compiling ahead of the first step. Kernel calls are found by running the real kernel wrappers against
+ * a `RecordingRunner`, which records calls instead of dispatching them, so no list of variants can drift
+ * from the defines the wrappers actually use. Two users:
+ *
+ * - `WebGpuBackend.warmup()` compiles the variants `warmupCalls` lists: every activation forward and
+ *   backward, the matmul epilogues a Dense layer uses in every transpose combination, every loss,
+ *   metric, batch-norm mode, dropout, the data movers and every optimizer variant;
+ * - `WebGpuBackend.compileAhead(run)` swaps its runner for a recording one while `run` does one step of
+ *   a model, and compiles exactly what that step records.
  */
 import type { ActivationSpec } from '../../activations';
 import { activationNames } from '../../activations';
@@ -35,10 +39,51 @@ function defaults(name: ActivationSpec['name']): ActivationSpec {
   return { name, params };
 }
 
+/** A kernel call with the layout signature of its bindings. */
+export type RecordedCall = KernelCall & { signature: BindingSignature };
+
+/**
+ * A Runner that records calls instead of dispatching them. Scratch storage is the `stub` (nothing runs,
+ * so nothing reads it); `grid1d` may be the real runner's, so calls with no work are left out as the
+ * real runner leaves them out.
+ */
+export class RecordingRunner implements Runner {
+  private readonly calls: KernelCall[] = [];
+
+  constructor(
+    private readonly stub: GpuBuffer,
+    private readonly grid: (invocations: number, workgroupSize?: number) => [number, number] = () => [1, 1],
+  ) {}
+
+  run(call: KernelCall): void {
+    if (call.groups[0] > 0 && call.groups[1] > 0) this.calls.push(call);
+  }
+
+  temp(): GpuBuffer {
+    return this.stub;
+  }
+
+  release(): void {}
+
+  grid1d(invocations: number, workgroupSize?: number): [number, number] {
+    return this.grid(invocations, workgroupSize);
+  }
+
+  /** The distinct variants recorded so far (kernel, defines and layout signature), first use first. */
+  variants(): RecordedCall[] {
+    const seen = new Set<string>();
+    return this.calls
+      .map((c) => ({ ...c, signature: signatureOf(c.bindings) }))
+      .filter((c) => {
+        const key = `${c.source.name}|${JSON.stringify(c.defines)}|${c.signature}`;
+        return !seen.has(key) && Boolean(seen.add(key));
+      });
+  }
+}
+
 /** Every call the warm-up compiles, with its layout signature. */
-export function warmupCalls(stub: GpuBuffer, kernel: MatmulKernel): (KernelCall & { signature: BindingSignature })[] {
-  const calls: KernelCall[] = [];
-  const k: Runner = { run: (c) => void calls.push(c), temp: () => stub, release: () => {}, grid1d: () => [1, 1] };
+export function warmupCalls(stub: GpuBuffer, kernel: MatmulKernel): RecordedCall[] {
+  const k = new RecordingRunner(stub);
   const s = stub;
   for (const name of activationNames()) {
     if (name === 'softmax' || name === 'linear') continue;
@@ -82,11 +127,5 @@ export function warmupCalls(stub: GpuBuffer, kernel: MatmulKernel): (KernelCall 
       optimizerUpdate(k, { kind, params: [s], grads: [s], slots, sizes: [1], step });
     }
   }
-  const seen = new Set<string>();
-  return calls
-    .map((c) => ({ ...c, signature: signatureOf(c.bindings) }))
-    .filter((c) => {
-      const key = `${c.source.name}|${JSON.stringify(c.defines)}|${c.signature}`;
-      return !seen.has(key) && Boolean(seen.add(key));
-    });
+  return k.variants();
 }

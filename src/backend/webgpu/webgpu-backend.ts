@@ -6,9 +6,11 @@
  * - Work: every operation records dispatches into one command encoder (encoder.ts); `flush()` submits it
  *   once, so a training step is one submit; `read()` adds a copy to a staging buffer, flushes and maps.
  * - Kernels: thin wrappers in kernels/ over the WGSL in shaders/, compiled once per variant
- *   (pipeline-cache.ts); `warmup()` compiles the common ones in parallel up front.
+ *   (pipeline-cache.ts); `compileAhead(run)` compiles what one step of a model records before the step
+ *   runs (the trainer calls it before its first batch); `warmup()` compiles the common ones up front.
  * - Failures: a lost device, an out-of-memory or a validation error rejects the next `read`/`sync` with a
- *   DeviceError (device.ts).
+ *   DeviceError (device.ts); once the loss is known, `flush` throws it too, so a training loop stops at
+ *   its next step instead of encoding work for a dead device until the end of the epoch.
  */
 import type { ActivationSpec } from '../../activations';
 import { DeviceError, ShapeError, ValueError, invalid, received } from '../../errors';
@@ -34,10 +36,10 @@ import {
 import { backwardReads } from '../cpu/activation-math';
 import type { BackendOptions } from '../registry';
 import { BufferPool, type PoolStats } from './buffer-pool';
-import { BUFFER_USAGE, DeviceHealth, MAP_MODE_READ, acquireDevice, type AcquiredDevice } from './device';
+import { BUFFER_USAGE, DeviceHealth, MAP_MODE_READ, acquireDevice, hardwareThreads, isNode, type AcquiredDevice } from './device';
 import { StepEncoder, UniformArena } from './encoder';
 import { DEFAULT_FLAGS, type WebGpuFlags } from './flags';
-import { KernelRunner, type GpuBuffer } from './kernel-runner';
+import { KernelRunner, type GpuBuffer, type Runner } from './kernel-runner';
 import { activationBackward, activationForward, softmaxBackward, softmaxForward } from './kernels/activation';
 import { batchNormBackward, batchNormForward, type BatchNormBuffers } from './kernels/batchnorm';
 import { dropout } from './kernels/dropout';
@@ -48,7 +50,7 @@ import { metric } from './kernels/metric';
 import { optimizerUpdate } from './kernels/optimizer';
 import { sumRows } from './kernels/reduce';
 import { PipelineCache } from './pipeline-cache';
-import { warmupCalls } from './warmup';
+import { RecordingRunner, warmupCalls } from './warmup';
 
 /** Options of {@link createWebGpuBackend}: where to run, and the tunables of flags.ts. */
 export interface WebGpuBackendOptions extends BackendOptions {
@@ -84,7 +86,7 @@ export class WebGpuBackend implements Backend {
   readonly name = 'webgpu';
   readonly floatDtypes = ['float32'] as const;
   readonly readsAreCheap = false;
-  /** The tunables (flags.ts); `matmulKernel` and `printShaders` may be changed between steps. */
+  /** The tunables (flags.ts); all but `poolMaxFreeBytes` may be changed between steps. */
   readonly flags: WebGpuFlags;
   readonly device: GPUDevice;
   /** `vendor architecture device description` of the adapter. */
@@ -98,7 +100,10 @@ export class WebGpuBackend implements Backend {
   private readonly encoder: StepEncoder;
   private readonly storage: BufferPool;
   private readonly staging: BufferPool;
-  private readonly runner: KernelRunner;
+  /** Dispatches kernels; storage calls always go through it. */
+  private readonly kernels: KernelRunner;
+  /** What operations run their kernels on: `kernels`, or a recording runner inside `compileAhead`. */
+  private runner: Runner;
   private readonly empty: GPUBuffer;
   private readonly liveBuffers = new Set<GPUBuffer>();
   private readonly maxBinding: number;
@@ -124,11 +129,12 @@ export class WebGpuBackend implements Backend {
       this.health.watch(device.popErrorScope(), `the allocation of ${bytes} bytes (in use: ${this.bytes} bytes in ${this.live} tensors)`);
       return buffer;
     };
-    const forget = (b: GPUBuffer) => this.runner.bindGroups.forget(b);
+    const forget = (b: GPUBuffer) => this.kernels.bindGroups.forget(b);
     const maxBuffer = device.limits.maxBufferSize;
     this.storage = new BufferPool(device, STORAGE_USAGE, 'tensor', maxBuffer, this.flags.poolMaxFreeBytes, forget, create);
     this.staging = new BufferPool(device, STAGING_USAGE, 'staging', maxBuffer, this.flags.poolMaxFreeBytes / 4, () => {}, create);
-    this.runner = new KernelRunner(device, this.pipelines, this.arena, this.encoder, this.storage, device.limits.maxComputeWorkgroupsPerDimension);
+    this.kernels = new KernelRunner(device, this.pipelines, this.arena, this.encoder, this.storage, device.limits.maxComputeWorkgroupsPerDimension);
+    this.runner = this.kernels;
     this.empty = device.createBuffer({ label: 'zero-size stand-in', size: 4, usage: STORAGE_USAGE });
   }
 
@@ -149,9 +155,40 @@ export class WebGpuBackend implements Backend {
     await Promise.all(calls.map((c) => this.pipelines.compile(c.source, c.defines, c.signature)));
   }
 
-  /** Counters for tests and benchmarks: the tensor buffer pool and the number of compiled pipelines. */
-  stats(): { buffers: PoolStats; pipelines: number } {
-    return { buffers: this.storage.stats(), pipelines: this.pipelines.size };
+  /** How `compileAhead` compiles: the `compileAhead` flag, with `'auto'` resolved (flags.ts says why). */
+  get compileAheadMode(): 'parallel' | 'serial' | 'off' {
+    const flag = this.flags.compileAhead;
+    if (flag !== 'auto') return flag;
+    return isNode && (hardwareThreads() ?? 0) < 4 ? 'serial' : 'parallel';
+  }
+
+  /**
+   * Run `run` with every operation's kernels recorded instead of dispatched, then compile the recorded
+   * variants not compiled yet, as the `compileAhead` flag says (in parallel, or one by one); see the
+   * contract in backend.ts. Storage calls (alloc's zeros, fill, copy, upload, write) still run. With the
+   * flag `'off'` it resolves at once and `run` is not called.
+   */
+  async compileAhead(run: () => void): Promise<void> {
+    const mode = this.compileAheadMode;
+    if (mode === 'off') return;
+    const recorder = new RecordingRunner({ buffer: this.empty, bytes: 4 }, (n, size) => this.kernels.grid1d(n, size));
+    this.runner = recorder;
+    try {
+      run();
+    } finally {
+      this.runner = this.kernels;
+    }
+    const variants = recorder.variants();
+    if (mode === 'serial') for (const c of variants) this.pipelines.compileSync(c.source, c.defines, c.signature);
+    else await Promise.all(variants.map((c) => this.pipelines.compile(c.source, c.defines, c.signature)));
+  }
+
+  /**
+   * Counters for tests and benchmarks: the tensor buffer pool, the number of compiled pipelines, and how
+   * many of them a step had to compile synchronously while it was encoded (pipeline-cache.ts).
+   */
+  stats(): { buffers: PoolStats; pipelines: number; syncCompiles: number } {
+    return { buffers: this.storage.stats(), pipelines: this.pipelines.size, syncCompiles: this.pipelines.syncCompiles };
   }
 
   // ---- storage ------------------------------------------------------------------------------------------
@@ -159,7 +196,7 @@ export class WebGpuBackend implements Backend {
   alloc(shape: readonly number[], dtype: DType): Tensor {
     const { tensor, fresh } = this.create(shape, dtype, 'alloc');
     const s = this.buf(tensor);
-    if (!fresh && s.size > 0) fillWords(this.runner, s, s.size, 0);
+    if (!fresh && s.size > 0) fillWords(this.kernels, s, s.size, 0);
     return tensor;
   }
 
@@ -192,14 +229,14 @@ export class WebGpuBackend implements Backend {
     if (!Number.isInteger(dstOffset) || dstOffset < 0 || dstOffset + src.size > dst.size) {
       invalid({ what: 'dstOffset', where: 'copy', expected: `dstOffset + ${src.size} ≤ ${dst.size}`, received: received('dstOffset', dstOffset) }, ShapeError);
     }
-    if (src.size > 0) copyWords(this.runner, this.buf(src), this.buf(dst), src.size, dstOffset);
+    if (src.size > 0) copyWords(this.kernels, this.buf(src), this.buf(dst), src.size, dstOffset);
   }
 
   fill(tensor: Tensor, value: number): void {
     const s = this.buf(tensor);
     if (s.size === 0) return;
     wordF32[0] = value;
-    fillWords(this.runner, s, s.size, tensor.dtype === 'int32' ? value | 0 : wordU32[0]);
+    fillWords(this.kernels, s, s.size, tensor.dtype === 'int32' ? value | 0 : wordU32[0]);
   }
 
   async read(tensor: Tensor): Promise<TypedArray> {
@@ -236,11 +273,10 @@ export class WebGpuBackend implements Backend {
     this.storage.release(s.buffer);
   }
 
+  /** Submit the queued work; on a lost device, throw its DeviceError now instead of at the next read. */
   flush(): void {
-    if (this.encoder.hasWork) this.submit();
-    // Everything recorded is submitted now, so released buffers may be reused.
-    this.storage.afterSubmit();
-    this.staging.afterSubmit();
+    this.health.throwIfLost();
+    this.submitQueued();
   }
 
   async sync(): Promise<void> {
@@ -279,7 +315,7 @@ export class WebGpuBackend implements Backend {
     matmul(this.runner, {
       a: this.buf(a), b: this.buf(b), out: this.buf(out), bias: opt(bias), pre: opt(preActivation),
       m, n, k, transposeA, transposeB, activation: act, accumulate,
-    }, this.matmulKernel);
+    }, this.matmulKernel, this.flags.matmulSplitK);
   }
 
   activation(x: Tensor, out: Tensor, activation: ActivationSpec): void {
@@ -390,19 +426,26 @@ export class WebGpuBackend implements Backend {
   }
 
   dispose(): void {
-    this.flush();
+    this.submitQueued();
     this.health.disposeStarted();
     this.storage.dispose();
     this.staging.dispose();
     for (const buffer of this.liveBuffers) buffer.destroy();
     this.liveBuffers.clear();
     this.arena.dispose();
-    this.runner.bindGroups.clear();
+    this.kernels.bindGroups.clear();
     this.empty.destroy();
     if (this.ownsDevice) this.device.destroy();
   }
 
   // ---- internals --------------------------------------------------------------------------------------------
+
+  private submitQueued(): void {
+    if (this.encoder.hasWork) this.submit();
+    // Everything recorded is submitted now, so released buffers may be reused.
+    this.storage.afterSubmit();
+    this.staging.afterSubmit();
+  }
 
   /** Upload the step's uniforms and submit its one command buffer, with error scopes around it. */
   private submit(): void {

@@ -3,6 +3,7 @@
  * closeness check that names the first element out of tolerance.
  */
 import { expect } from 'vitest';
+import type { ActivationSpec } from '../../../src/activations';
 import type { Backend, DType } from '../../../src/backend/backend';
 import { CpuBackend } from '../../../src/backend/cpu/cpu-backend';
 import { createWebGpuBackend, type WebGpuBackend } from '../../../src/backend/webgpu/webgpu-backend';
@@ -38,6 +39,42 @@ export class Twins {
 
   alloc(shape: number[], dtype: DType = 'float32'): [Tensor, Tensor] {
     return [this.cpu.alloc(shape, dtype), this.gpu.alloc(shape, dtype)];
+  }
+}
+
+/** What a twin product adds to `op(A)·op(B)`; `accumulate` starts the output (and preActivation) at random values. */
+export interface MatmulExtras {
+  bias?: boolean;
+  activation?: ActivationSpec;
+  pre?: boolean;
+  accumulate?: boolean;
+}
+
+/**
+ * One product from the same seeded inputs on both twins (A is [k, m] when transposed, B [n, k]); returns
+ * [cpu, gpu] of the output and of the preActivation.
+ */
+export function twinMatmul(twins: Twins, m: number, n: number, k: number, transposeA: boolean, transposeB: boolean, extra: MatmulExtras = {}, seed = m * 131 + n * 17 + k) {
+  const r = seeded(seed);
+  const [ac, ag] = twins.upload(uniform(r, m * k), transposeA ? [k, m] : [m, k]);
+  const [bc, bg] = twins.upload(uniform(r, k * n), transposeB ? [n, k] : [k, n]);
+  const start = extra.accumulate ? uniform(r, m * n) : null;
+  const [oc, og] = start ? twins.upload(start, [m, n]) : twins.alloc([m, n]);
+  const [biasC, biasG] = extra.bias ? twins.upload(uniform(r, n), [n]) : [null, null];
+  const [preC, preG] = extra.pre ? (start ? twins.upload(start, [m, n]) : twins.alloc([m, n])) : [null, null];
+  const options = { transposeA, transposeB, activation: extra.activation ?? null, accumulate: extra.accumulate ?? false };
+  twins.cpu.matmul(ac, bc, oc, { ...options, bias: biasC, preActivation: preC });
+  twins.gpu.matmul(ag, bg, og, { ...options, bias: biasG, preActivation: preG });
+  return { out: [oc, og] as const, pre: [preC, preG] as const };
+}
+
+/** `twinMatmul` in all four transpose combinations, each output within `tol` of the CPU's. */
+export async function expectTransposesClose(twins: Twins, m: number, n: number, k: number, tol: Tolerance, seed?: number): Promise<void> {
+  for (const transposeA of [false, true]) {
+    for (const transposeB of [false, true]) {
+      const { out } = twinMatmul(twins, m, n, k, transposeA, transposeB, {}, seed);
+      await expectTwinsClose(out[0], out[1], tol, `transposeA=${transposeA} transposeB=${transposeB}`);
+    }
   }
 }
 

@@ -12,11 +12,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ActivationSpec } from '../../../src/activations';
-import type { MatmulOptions } from '../../../src/backend/backend';
 import type { WebGpuBackend } from '../../../src/backend/webgpu/webgpu-backend';
-import type { Tensor } from '../../../src/tensor/tensor';
 import { describeGpu } from '../../setup/webgpu-env';
-import { Twins, expectTwinsClose, gpuBackend, seeded, uniform } from './helpers';
+import { Twins, expectTransposesClose, expectTwinsClose, gpuBackend, twinMatmul, type MatmulExtras } from './helpers';
 
 const SHAPES: [m: number, n: number, k: number][] = [
   [1, 1, 1],
@@ -35,33 +33,11 @@ describeGpu('WebGPU matmul', (ctx) => {
         twins = new Twins(await gpuBackend(ctx, { matmulKernel: kernel }));
       });
 
-      /** Run one product on both backends; returns [cpu out, gpu out] (and the preActivations). */
-      function both(m: number, n: number, k: number, transposeA: boolean, transposeB: boolean, extra: {
-        bias?: boolean; activation?: ActivationSpec; pre?: boolean; accumulate?: boolean;
-      } = {}, seed = m * 131 + n * 17 + k) {
-        const r = seeded(seed);
-        const [ac, ag] = twins.upload(uniform(r, m * k), transposeA ? [k, m] : [m, k]);
-        const [bc, bg] = twins.upload(uniform(r, k * n), transposeB ? [n, k] : [k, n]);
-        const [oc, og] = extra.accumulate ? twins.upload(uniform(r, m * n), [m, n]) : twins.alloc([m, n]);
-        const [biasC, biasG] = extra.bias ? twins.upload(uniform(r, n), [n]) : [null, null];
-        const [preC, preG] = extra.pre ? twins.alloc([m, n]) : [null, null];
-        const opts = (bias: Tensor | null, pre: Tensor | null): MatmulOptions => ({
-          transposeA, transposeB, bias, preActivation: pre, activation: extra.activation ?? null, accumulate: extra.accumulate ?? false,
-        });
-        twins.cpu.matmul(ac, bc, oc, opts(biasC, preC));
-        twins.gpu.matmul(ag, bg, og, opts(biasG, preG));
-        return { out: [oc, og] as const, pre: [preC, preG] as const };
-      }
+      const both = (m: number, n: number, k: number, transposeA: boolean, transposeB: boolean, extra?: MatmulExtras) =>
+        twinMatmul(twins, m, n, k, transposeA, transposeB, extra);
 
       for (const [m, n, k] of SHAPES) {
-        it(`matches the CPU for [${m}×${k}]·[${k}×${n}] in every transpose combination`, async () => {
-          for (const transposeA of [false, true]) {
-            for (const transposeB of [false, true]) {
-              const { out } = both(m, n, k, transposeA, transposeB);
-              await expectTwinsClose(out[0], out[1], tol(k), `transposeA=${transposeA} transposeB=${transposeB}`);
-            }
-          }
-        });
+        it(`matches the CPU for [${m}×${k}]·[${k}×${n}] in every transpose combination`, () => expectTransposesClose(twins, m, n, k, tol(k)));
       }
 
       it('fuses bias + relu and stores the preActivation', async () => {

@@ -1,6 +1,7 @@
 /**
  * Matrix products with the fused epilogue `act(op(A)·op(B) + bias)` (+ preActivation, + accumulate),
- * in two variants chosen by the `matmulKernel` flag (flags.ts; `'auto'` picks by adapter):
+ * in two variants chosen by the `matmulKernel` flag (flags.ts; `'auto'` picks by adapter), each of
+ * which may split k (split-k.ts, the `matmulSplitK` flag):
  *
  * - `blocked` (shaders/matmul_blocked.wgsl): an 8×8 block of outputs per invocation in registers, no
  *   workgroup memory, no barriers. The default on CPU adapters (SwiftShader, llvmpipe). Measured there
@@ -14,9 +15,11 @@
  * preActivation (or a scratch buffer) and a row-softmax kernel follows.
  */
 import type { ActivationSpec } from '../../../activations';
-import type { GpuBuffer, Runner } from '../kernel-runner';
+import type { Binding, GpuBuffer, Runner } from '../kernel-runner';
+import type { Defines } from '../pipeline-cache';
 import { SHADERS } from '../shaders';
 import { activationParams, softmaxForward } from './activation';
+import { splitK, type SplitK, type SplitKMode } from './split-k';
 
 /** Outputs per invocation of the blocked kernel, rows and columns (written out in its WGSL). */
 const BLOCK = 8;
@@ -31,6 +34,18 @@ const BLOCKED_WG: readonly [number, number] = [4, 16];
 const TILE = 64;
 
 export type MatmulKernel = 'blocked' | 'tiled';
+/** The split of k (split-k.ts) for an m×n product on `kernel`, its output counted in that kernel's tiles. */
+export function splitFor(kernel: MatmulKernel, m: number, n: number, k: number, mode: SplitKMode, threads?: number): SplitK {
+  const tile = kernel === 'blocked' ? BLOCK : TILE;
+  return splitK(kernel, Math.ceil(m / tile) * Math.ceil(n / tile), k, mode, threads);
+}
+
+/** Workgroups of the plain (unsplit) kernel for an m×n output. */
+function plainGroups(kernel: MatmulKernel, m: number, n: number): [number, number] {
+  return kernel === 'blocked'
+    ? [Math.ceil(n / (BLOCK * BLOCKED_WG[0])), Math.ceil(m / (BLOCK * BLOCKED_WG[1]))]
+    : [Math.ceil(n / TILE), Math.ceil(m / TILE)];
+}
 
 export interface MatmulCall {
   a: GpuBuffer;
@@ -47,44 +62,69 @@ export interface MatmulCall {
   accumulate: boolean;
 }
 
-export function matmul(k: Runner, call: MatmulCall, kernel: MatmulKernel): void {
+/** Record `call` on `k` with `kernel`: one pass over k, or split-k's two (split-k.ts decides). */
+export function matmul(k: Runner, call: MatmulCall, kernel: MatmulKernel, split: SplitKMode = 'auto'): void {
   const act = call.activation ?? { name: 'linear' as const, params: {} };
   if (act.name === 'softmax') {
     const logits = call.pre ?? k.temp(call.m * call.n * 4);
-    matmul(k, { ...call, out: logits, pre: null, activation: null }, kernel);
+    matmul(k, { ...call, out: logits, pre: null, activation: null }, kernel, split);
     softmaxForward(k, logits, call.out, call.m, call.n);
     if (!call.pre) k.release(logits);
     return;
   }
+  const { slices, kSlice } = splitFor(kernel, call.m, call.n, call.k, split);
+  const epilogue = { ACT: act.name, HAS_BIAS: call.bias !== null, HAS_PRE: call.pre !== null, ACCUMULATE: call.accumulate };
+  const outputs = [
+    ...(call.bias ? [{ binding: 3, ...call.bias }] : []),
+    { binding: 4, ...call.out, write: true },
+    ...(call.pre ? [{ binding: 5, ...call.pre, write: true }] : []),
+  ];
+  const values = [call.m, call.n, call.k, ...activationParams(act), kSlice];
+  if (slices === 1) {
+    product(k, call, kernel, { ...epilogue, SPLIT_K: false }, outputs, values, 1);
+    return;
+  }
+  // Split-k: the product kernel writes each slice's partial sums, a second pass adds them in order.
+  const partials = k.temp(slices * call.m * call.n * 4);
+  const plain = { ACT: 'linear', HAS_BIAS: false, HAS_PRE: false, ACCUMULATE: false, SPLIT_K: true };
+  product(k, call, kernel, plain, [{ binding: 4, ...partials, write: true }], values, slices);
+  k.run({
+    source: SHADERS.matmulSplitK,
+    defines: { ...epilogue, SPLIT_K: false },
+    bindings: [{ binding: 1, ...partials }, ...outputs],
+    format: 'uuuffffu',
+    values,
+    groups: k.grid1d(call.m * call.n),
+  });
+  k.release(partials);
+}
+
+/**
+ * The product kernel, with `outputs` and the epilogue's defines as given. Split into `slices` slices of
+ * k, the tiled kernel stacks the slices' tiles in y, and the blocked one runs a 1-D grid of 64-wide
+ * workgroups over (block, slice) pairs.
+ */
+function product(k: Runner, call: MatmulCall, kernel: MatmulKernel, epilogue: Defines, outputs: Binding[], values: number[], slices: number): void {
   const blocked = kernel === 'blocked';
-  const defines = {
-    ACT: act.name,
-    TRANSPOSE_A: call.transposeA,
-    TRANSPOSE_B: call.transposeB,
-    // vec4 loads: A along k when row-major with K % 4 == 0; B along n when row-major with N % 4 == 0.
-    A_VEC4: blocked && !call.transposeA && call.k % 4 === 0 && call.k > 0,
-    B_VEC4: blocked && !call.transposeB && call.n % 4 === 0 && call.k > 0,
-    HAS_BIAS: call.bias !== null,
-    HAS_PRE: call.pre !== null,
-    ACCUMULATE: call.accumulate,
-    WG_X: BLOCKED_WG[0],
-    WG_Y: BLOCKED_WG[1],
-  };
-  const groups: [number, number] = blocked
-    ? [Math.ceil(call.n / (BLOCK * BLOCKED_WG[0])), Math.ceil(call.m / (BLOCK * BLOCKED_WG[1]))]
-    : [Math.ceil(call.n / TILE), Math.ceil(call.m / TILE)];
+  const [gx, gy] = plainGroups(kernel, call.m, call.n);
+  const split = slices > 1;
+  const blocks = Math.ceil(call.m / BLOCK) * Math.ceil(call.n / BLOCK);
+  const [wgX, wgY] = split ? [64, 1] : BLOCKED_WG;
   k.run({
     source: blocked ? SHADERS.matmulBlocked : SHADERS.matmulTiled,
-    defines,
-    bindings: [
-      { binding: 1, ...call.a },
-      { binding: 2, ...call.b },
-      ...(call.bias ? [{ binding: 3, ...call.bias }] : []),
-      { binding: 4, ...call.out, write: true },
-      ...(call.pre ? [{ binding: 5, ...call.pre, write: true }] : []),
-    ],
-    format: 'uuuffff',
-    values: [call.m, call.n, call.k, ...activationParams(act)],
-    groups,
+    defines: {
+      ...epilogue,
+      TRANSPOSE_A: call.transposeA,
+      TRANSPOSE_B: call.transposeB,
+      // vec4 loads: A along k when row-major with K % 4 == 0; B along n when row-major with N % 4 == 0.
+      A_VEC4: blocked && !call.transposeA && call.k % 4 === 0 && call.k > 0,
+      B_VEC4: blocked && !call.transposeB && call.n % 4 === 0 && call.k > 0,
+      WG_X: wgX,
+      WG_Y: wgY,
+    },
+    bindings: [{ binding: 1, ...call.a }, { binding: 2, ...call.b }, ...outputs],
+    format: 'uuuffffu',
+    values,
+    groups: blocked && split ? k.grid1d(blocks * slices, 64) : [gx, gy * slices],
   });
 }
