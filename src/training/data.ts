@@ -9,7 +9,7 @@ import type { Loss } from '../losses';
 import type { Sequential } from '../models/sequential';
 import { checkFinite, toHostArray, type HostArray, type TensorLike } from '../tensor/convert';
 import { formatShape, shapesEqual, sizeOf } from '../tensor/shape';
-import type { Tensor } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 
 /** Inputs as `[n, features]`, checked against (or building) the model. */
 export async function prepareInputs(model: Sequential, x: TensorLike, where: string, what = 'x'): Promise<HostArray> {
@@ -34,6 +34,44 @@ export async function prepareInputs(model: Sequential, x: TensorLike, where: str
   }
   checkFinite(host.values, host.shape, what, where);
   return { values: host.values, shape: [n, sizeOf(sample)] };
+}
+
+/**
+ * Inputs for `backend`. A float tensor already on it, of the model's input shape, with only finite values,
+ * is used in place as a `[n, features]` view: no readback, no copy (what makes repeated `predict` and
+ * `evaluate` calls on GPU-resident data cheap). Anything else goes through `prepareInputs` on the host.
+ */
+export async function inputsFor(backend: Backend, model: Sequential, x: TensorLike, where: string, what = 'x'): Promise<Tensor | HostArray> {
+  const view = await inPlaceView(backend, model, x);
+  return view ?? prepareInputs(model, x, where, what);
+}
+
+async function inPlaceView(backend: Backend, model: Sequential, x: TensorLike): Promise<Tensor | null> {
+  if (!(x instanceof Tensor) || x.isDisposed || x.backend !== backend || x.dtype !== getFloatx()) return null;
+  const [n, ...sample] = x.shape;
+  if (sample.length === 0 || !(n > 0) || sample.some((d) => !(d > 0))) return null;
+  const expected = model.inputShape;
+  if (expected && !shapesEqual(sample, expected)) return null; // the host path names the mismatch
+  const features = sizeOf(sample);
+  const view = new Tensor([n, features], x.dtype, backend, x.handle);
+  // Column sums carry any NaN or Infinity into the result: one small read instead of the whole tensor.
+  // A sum that overflows to Infinity from finite values sends the data to the host path, which accepts it.
+  const sums = backend.alloc([features], x.dtype);
+  try {
+    backend.sumRows(view, sums);
+    if (!(await sums.data()).every(Number.isFinite)) return null;
+  } finally {
+    sums.dispose();
+  }
+  if (!expected) model.build(sample);
+  return view;
+}
+
+/** A device tensor for data that may still be on the host; `dispose` releases only what was uploaded here. */
+export function onDevice(backend: Backend, data: Tensor | HostArray): { tensor: Tensor; dispose(): void } {
+  if (data instanceof Tensor) return { tensor: data, dispose: () => {} };
+  const tensor = upload(backend, data);
+  return { tensor, dispose: () => tensor.dispose() };
 }
 
 /** Targets as `[n, cols]`, checked against the loss and the model's output. */

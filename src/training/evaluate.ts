@@ -6,7 +6,7 @@ import { getFloatx } from '../config';
 import type { Sequential } from '../models/sequential';
 import type { TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
-import { batchShapes, positiveIntOption, prepareInputs, prepareTargets, upload } from './data';
+import { batchShapes, inputsFor, onDevice, positiveIntOption, prepareTargets, upload } from './data';
 import { Accumulators, StepPlan } from './step';
 
 /** Options of `evaluate`. */
@@ -69,12 +69,13 @@ export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorL
   const where = 'evaluate';
   const { loss } = model.requireCompiled(where);
   const batchSize = positiveIntOption(args.batchSize ?? 32, 'batchSize', where);
-  const xHost = await prepareInputs(model, x, where);
-  const yHost = await prepareTargets(model, loss, y, xHost.shape[0], where);
   const backend = await ready();
+  const inputs = await inputsFor(backend, model, x, where);
+  const yHost = await prepareTargets(model, loss, y, inputs.shape[0], where);
   await model.placeOn(backend);
   const plan = new StepPlan(model, backend, yHost.shape[1]);
-  const data = { x: upload(backend, xHost), y: upload(backend, yHost), order: arange(backend, xHost.shape[0]) };
+  const xDevice = onDevice(backend, inputs);
+  const data = { x: xDevice.tensor, y: upload(backend, yHost), order: arange(backend, inputs.shape[0]) };
   const acc = new Accumulators(backend, plan.metrics, yHost.shape[1], getFloatx());
   const callbacks = new CallbackList(args.callbacks ?? []);
   for (const c of callbacks.callbacks) c.setModel(model);
@@ -85,7 +86,7 @@ export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorL
     await callbacks.call('onTestEnd', logs);
     return logs;
   } finally {
-    data.x.dispose();
+    xDevice.dispose();
     data.y.dispose();
     data.order.dispose();
     acc.dispose();

@@ -14,7 +14,8 @@ import type { Loss } from '../losses';
 import type { Sequential } from '../models/sequential';
 import { SeedGenerator, getGlobalSeedGenerator, shuffleIndices } from '../random';
 import type { HostArray, TensorLike } from '../tensor/convert';
-import { batchShapes, positiveIntOption, prepareInputs, prepareTargets, sliceRows, upload } from './data';
+import type { Tensor } from '../tensor/tensor';
+import { batchShapes, inputsFor, onDevice, positiveIntOption, prepareInputs, prepareTargets, sliceRows, upload } from './data';
 import { arange, recordEvaluation, runEvaluation } from './evaluate';
 import { ProgressLogger } from './progress';
 import { Accumulators, StepPlan } from './step';
@@ -88,21 +89,25 @@ function checkFitArgs(args: FitArgs, where: string): FitOptions {
   };
 }
 
-/** Training and validation data on the host, checked, split as Keras does (validationSplit takes the end). */
-async function prepareFitData(model: Sequential, loss: Loss, x: TensorLike, y: TensorLike, args: FitArgs, options: FitOptions, where: string) {
-  let xTrain = await prepareInputs(model, x, where);
+/**
+ * Training and validation data, checked, split as Keras does (validationSplit takes the end). Inputs
+ * already on the backend are used in place unless validationSplit must cut them on the host.
+ */
+async function prepareFitData(backend: Backend, model: Sequential, loss: Loss, x: TensorLike, y: TensorLike, args: FitArgs, options: FitOptions, where: string) {
+  let xTrain = options.validationSplit > 0 && !args.validationData ? await prepareInputs(model, x, where) : await inputsFor(backend, model, x, where);
   let yTrain = await prepareTargets(model, loss, y, xTrain.shape[0], where);
-  let validation: { x: HostArray; y: HostArray } | null = null;
+  let validation: { x: Tensor | HostArray; y: HostArray } | null = null;
   if (args.validationData) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) invalid({ what: 'validationData', where, expected: '[xVal, yVal]', received: received('validationData', args.validationData) });
-    const xVal = await prepareInputs(model, args.validationData[0], where, 'validationData[0]');
+    const xVal = await inputsFor(backend, model, args.validationData[0], where, 'validationData[0]');
     validation = { x: xVal, y: await prepareTargets(model, loss, args.validationData[1], xVal.shape[0], where, 'validationData[1]') };
   } else if (options.validationSplit > 0) {
     const n = xTrain.shape[0];
     const split = Math.floor(n * (1 - options.validationSplit));
     if (split === 0 || split === n) invalid({ what: 'validationSplit', where, expected: `a fraction leaving at least one sample on each side of ${n} samples`, received: received('validationSplit', options.validationSplit) });
-    validation = { x: sliceRows(xTrain, split, n), y: sliceRows(yTrain, split, n) };
-    [xTrain, yTrain] = [sliceRows(xTrain, 0, split), sliceRows(yTrain, 0, split)];
+    const host = xTrain as HostArray;
+    validation = { x: sliceRows(host, split, n), y: sliceRows(yTrain, split, n) };
+    [xTrain, yTrain] = [sliceRows(host, 0, split), sliceRows(yTrain, 0, split)];
   }
   return { xTrain, yTrain, validation };
 }
@@ -120,12 +125,12 @@ export async function fitModel(model: Sequential, x: TensorLike, y: TensorLike, 
   const where = 'fit';
   const { loss } = model.requireCompiled(where);
   const options = checkFitArgs(args, where);
-  // Data: converted and checked on the host, before any weight changes.
-  const data = await prepareFitData(model, loss, x, y, args, options, where);
+  // Data: checked (on the host, or in place on the device) before any weight changes.
+  const backend = await ready();
+  const data = await prepareFitData(backend, model, loss, x, y, args, options, where);
   model.beginFit();
   const owned: { dispose(): void }[] = [];
   try {
-    const backend = await ready();
     await model.placeOn(backend);
     return await runEpochs(model, backend, data, options, <T extends { dispose(): void }>(t: T): T => (owned.push(t), t));
   } finally {
@@ -150,12 +155,12 @@ async function runEpochs(
   const stepsAvailable = Math.ceil(n / options.batchSize);
   const steps = options.stepsPerEpoch ?? stepsAvailable;
   const plan = own(new StepPlan(model, backend, labelCols));
-  const xData = own(upload(backend, xTrain));
+  const xData = own(onDevice(backend, xTrain)).tensor;
   const yData = own(upload(backend, yTrain));
   const indices = own(backend.alloc([n], 'int32'));
   const acc = own(new Accumulators(backend, plan.metrics, labelCols, dtype));
   const val = validation && {
-    x: own(upload(backend, validation.x)),
+    x: own(onDevice(backend, validation.x)).tensor,
     y: own(upload(backend, validation.y)),
     order: own(arange(backend, validation.x.shape[0])),
     acc: own(new Accumulators(backend, plan.metrics, labelCols, dtype)),

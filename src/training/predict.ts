@@ -5,7 +5,7 @@ import { getFloatx } from '../config';
 import type { Sequential } from '../models/sequential';
 import type { TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
-import { batchShapes, positiveIntOption, prepareInputs, upload } from './data';
+import { batchShapes, inputsFor, onDevice, positiveIntOption } from './data';
 import { arange } from './evaluate';
 import { StepPlan } from './step';
 
@@ -19,15 +19,16 @@ export interface PredictArgs {
 export async function predictModel(model: Sequential, x: TensorLike, args: PredictArgs): Promise<Tensor> {
   const where = 'predict';
   const batchSize = positiveIntOption(args.batchSize ?? 32, 'batchSize', where);
-  const xHost = await prepareInputs(model, x, where);
   const backend = await ready();
+  const inputs = await inputsFor(backend, model, x, where);
   await model.placeOn(backend);
   const dtype = getFloatx();
-  const [n, features] = xHost.shape;
+  const [n, features] = inputs.shape;
   const outShape = model.outputShape!;
   const units = outShape.reduce((a, b) => a * b, 1);
   const plan = new StepPlan(model, backend);
-  const xData = upload(backend, xHost);
+  const xDevice = onDevice(backend, inputs);
+  const xData = xDevice.tensor;
   const order = arange(backend, n);
   const result = backend.alloc([n, ...outShape], dtype);
   const callbacks = new CallbackList(args.callbacks ?? []);
@@ -54,7 +55,7 @@ export async function predictModel(model: Sequential, x: TensorLike, args: Predi
     result.dispose();
     throw error;
   } finally {
-    xData.dispose();
+    xDevice.dispose();
     order.dispose();
     plan.dispose();
   }

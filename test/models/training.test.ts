@@ -176,6 +176,28 @@ describeEachBackend('training', () => {
     model.dispose();
   });
 
+  it('uses input tensors already on the backend in place, leaving them alive and checked', async () => {
+    const { x, y } = blobs(9);
+    const model = new keras.Sequential([new keras.layers.Dense(4, { inputShape: [2], activation: 'tanh' }), new keras.layers.Dense(2, { activation: 'softmax' })]);
+    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const xt = keras.tensor(x);
+    await model.fit(xt, y, { epochs: 2, batchSize: 32, verbose: 0, validationData: [xt, y] });
+    const before = keras.memory().numTensors; // the weights, the optimizer's slots and xt
+    const fromTensor = await model.predict(xt, { batchSize: 50 });
+    const fromArrays = await model.predict(x, { batchSize: 50 });
+    expect(Array.from(await fromTensor.data())).toEqual(Array.from(await fromArrays.data()));
+    expect((await model.evaluate(xt, y)).loss).toBeCloseTo((await model.evaluate(x, y)).loss, 6);
+    fromTensor.dispose();
+    fromArrays.dispose();
+    expect(xt.isDisposed).toBe(false);
+    expect(keras.memory().numTensors).toBe(before);
+    const bad = keras.tensor([[1, 2], [3, Number.NaN]]);
+    await expect(model.predict(bad)).rejects.toThrow(/Received: NaN at sample 1, feature 1/);
+    bad.dispose();
+    xt.dispose();
+    model.dispose();
+  });
+
   it('keeps memory flat across epochs and returns it all on dispose', async () => {
     const before = keras.memory().numTensors;
     const { x, y } = blobs(8);
