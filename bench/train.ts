@@ -74,8 +74,11 @@ if (wantsGpu && !process.env.WEBGPU_KERAS_BENCH_CHILD && existsSync(join(SWIFTSH
   const icd = join(SWIFTSHADER_DIR, 'vk_swiftshader_icd.json');
   if (!env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES && existsSync(icd)) env.VK_ICD_FILENAMES = icd;
   if (env.LD_LIBRARY_PATH !== process.env.LD_LIBRARY_PATH || env.VK_ICD_FILENAMES !== process.env.VK_ICD_FILENAMES) {
-    // vite-node leaves [node, vite-node, ...args] in process.argv: put this file back in.
-    const child = spawnSync(process.execPath, [process.argv[1], fileURLToPath(import.meta.url), ...process.argv.slice(2)], { env, stdio: 'inherit' });
+    // vite-node leaves [node, vite-node, ...args] in process.argv: put this file back in. Plain node
+    // (the bundled train.mjs of bench/bundle.config.mjs) leaves [node, this file, ...args].
+    const self = fileURLToPath(import.meta.url);
+    const script = process.argv[1] === self ? [self] : [process.argv[1], self];
+    const child = spawnSync(process.execPath, [...script, ...process.argv.slice(2)], { env, stdio: 'inherit' });
     process.exit(child.status ?? 1);
   }
 }
