@@ -52,6 +52,14 @@ export function backendNames(): string[] {
   return [...entries.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
 }
 
+function checkBackendName(name: string, where: string): void {
+  if (!entries.has(name)) {
+    throw new UnknownIdentifierError(
+      `Invalid backend for ${where}: expected one of ${['auto', ...backendNames()].map((n) => `'${n}'`).join(', ')}. Received: ${describe(name)}.`,
+    );
+  }
+}
+
 async function start(name: string, options: BackendOptions): Promise<Backend> {
   const entry = entries.get(name)!;
   if (!entry.instance || options.gpu || options.device || options.flags) entry.instance = await entry.factory(options);
@@ -63,11 +71,7 @@ async function start(name: string, options: BackendOptions): Promise<Backend> {
  * adapter exists, else the CPU, saying once why). Resolves to the backend's name.
  */
 export async function setBackend(name: string = 'auto', options: BackendOptions = {}): Promise<string> {
-  if (name !== 'auto' && !entries.has(name)) {
-    throw new UnknownIdentifierError(
-      `Invalid backend for setBackend: expected one of ${['auto', ...backendNames()].map((n) => `'${n}'`).join(', ')}. Received: ${describe(name)}.`,
-    );
-  }
+  if (name !== 'auto') checkBackendName(name, 'setBackend');
   if (name !== 'auto') {
     current = await start(name, options);
     chosenExplicitly = true;
@@ -128,6 +132,6 @@ export function startedBackends(): Map<string, Backend> {
 
 /** @internal A started backend by name (for tests comparing backends). */
 export async function getBackendInstance(name: string, options: BackendOptions = {}): Promise<Backend> {
-  if (!entries.has(name)) await setBackend(name, options); // throws the standard unknown-name error
+  checkBackendName(name, 'getBackendInstance');
   return start(name, options);
 }

@@ -7,11 +7,10 @@ import { ACTIVATION_DEFS } from '../activations/specs';
 import { getActivation, type ActivationSpec } from '../activations';
 import { UnknownIdentifierError, describe } from '../errors';
 import { getInitializer, type Initializer } from '../initializers';
+import { toSnakeCase } from '../utils/identifiers';
 
 /** `useBias` → `use_bias`, `batchInputShape` → `batch_input_shape`. */
-export function snakeKey(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
+export const snakeKey = toSnakeCase;
 
 /** `use_bias` → `useBias`. */
 export function camelKey(key: string): string {

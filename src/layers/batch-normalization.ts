@@ -1,9 +1,18 @@
-import type { Backend, BatchNormState } from '../backend/backend';
+import type { Backend, BatchNormState, FloatDType } from '../backend/backend';
 import { checkNumberInRange, invalid, received } from '../errors';
 import { serializeInitializer, type Initializer } from '../initializers';
 import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
+import type { Variable } from './variable';
 import { Layer, initializerOption, type BuildContext, type LayerArgs, type RunContext } from './layer';
+
+/** Tensors a BatchNormalization layer owns besides its weights. */
+interface Extras {
+  gamma: Tensor | null;
+  beta: Tensor | null;
+  savedMean: Tensor;
+  savedInvStd: Tensor;
+}
 
 type InitializerOption = string | Initializer | { className: string; config?: Record<string, unknown> };
 
@@ -36,7 +45,8 @@ export class BatchNormalization extends Layer {
   readonly center: boolean;
   readonly scale: boolean;
   private readonly inits: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', Initializer>;
-  private state: BatchNormState | null = null;
+  private weight: { gamma: Variable | null; beta: Variable | null; movingMean: Variable; movingVariance: Variable } | null = null;
+  private extras: Extras | null = null;
   private lastInput: Tensor | null = null;
   private lastTraining = false;
 
@@ -59,32 +69,42 @@ export class BatchNormalization extends Layer {
 
   protected override createWeights(inputShape: number[], ctx: BuildContext): void {
     const shape = [sizeOf(inputShape)];
-    const fixed = (values: Initializer) => ctx.backend.upload(values.generate(shape, ctx.dtype), shape, ctx.dtype);
     // Keras order: gamma, beta, moving_mean, moving_variance. A disabled gamma/beta is a constant, not a weight.
-    const gamma = this.scale ? this.addWeight(ctx, 'gamma', shape, this.inits.gamma).value : fixed(initializerOption('ones', 'ones', ''));
-    const beta = this.center ? this.addWeight(ctx, 'beta', shape, this.inits.beta).value : fixed(initializerOption('zeros', 'zeros', ''));
-    const movingMean = this.addWeight(ctx, 'moving_mean', shape, this.inits.movingMean, false).value;
-    const movingVariance = this.addWeight(ctx, 'moving_variance', shape, this.inits.movingVariance, false).value;
-    this.state = {
-      gamma,
-      beta,
-      movingMean,
-      movingVariance,
-      savedMean: ctx.backend.alloc(shape, ctx.dtype),
-      savedInvStd: ctx.backend.alloc(shape, ctx.dtype),
+    this.weight = {
+      gamma: this.scale ? this.addWeight(ctx, 'gamma', shape, this.inits.gamma) : null,
+      beta: this.center ? this.addWeight(ctx, 'beta', shape, this.inits.beta) : null,
+      movingMean: this.addWeight(ctx, 'moving_mean', shape, this.inits.movingMean, false),
+      movingVariance: this.addWeight(ctx, 'moving_variance', shape, this.inits.movingVariance, false),
+    };
+    this.extras = this.makeExtras(ctx.backend, shape, ctx.dtype);
+  }
+
+  /** The constants standing in for a disabled gamma/beta, and the statistics saved for backward. */
+  private makeExtras(backend: Backend, shape: number[], dtype: FloatDType): Extras {
+    const constant = (value: number) => {
+      const t = backend.alloc(shape, dtype);
+      backend.fill(t, value);
+      return t;
+    };
+    return {
+      gamma: this.scale ? null : constant(1),
+      beta: this.center ? null : constant(0),
+      savedMean: backend.alloc(shape, dtype),
+      savedInvStd: backend.alloc(shape, dtype),
     };
   }
 
-  /** Tensors of the state, refreshed from the variables (they move when the model changes backend). */
-  private currentState(): BatchNormState {
-    const s = this.state!;
-    const byName = (n: string) => this.variables.find((v) => v.name.endsWith(`/${n}`))?.value;
+  /** The backend's view of this layer: the variables' current tensors and the extras. */
+  private state(): BatchNormState {
+    const w = this.weight!;
+    const e = this.extras!;
     return {
-      ...s,
-      gamma: byName('gamma') ?? s.gamma,
-      beta: byName('beta') ?? s.beta,
-      movingMean: byName('moving_mean')!,
-      movingVariance: byName('moving_variance')!,
+      gamma: w.gamma?.value ?? e.gamma!,
+      beta: w.beta?.value ?? e.beta!,
+      movingMean: w.movingMean.value,
+      movingVariance: w.movingVariance.value,
+      savedMean: e.savedMean,
+      savedInvStd: e.savedInvStd,
     };
   }
 
@@ -93,7 +113,7 @@ export class BatchNormalization extends Layer {
     const out = this.buffers.get(ctx.backend, 'y', x.shape, x.dtype);
     // A frozen layer runs in inference mode even while the model trains, as in Keras.
     this.lastTraining = ctx.training && this.trainable;
-    ctx.backend.batchNormForward(x, out, this.currentState(), {
+    ctx.backend.batchNormForward(x, out, this.state(), {
       training: this.lastTraining,
       momentum: this.momentum,
       epsilon: this.epsilon,
@@ -104,46 +124,33 @@ export class BatchNormalization extends Layer {
 
   backward(dy: Tensor, ctx: RunContext, needInputGrad: boolean): Tensor | null {
     const { backend } = ctx;
+    const w = this.weight!;
     const features = dy.shape[1];
-    const grad = (n: string) =>
-      this.variables.find((v) => v.name.endsWith(`/${n}`))?.grad ?? this.buffers.get(backend, `d${n}`, [features], dy.dtype);
+    // A disabled gamma/beta still gets its gradient computed, into scratch nobody reads.
+    const dGamma = w.gamma?.grad ?? this.buffers.get(backend, 'dgamma', [features], dy.dtype);
+    const dBeta = w.beta?.grad ?? this.buffers.get(backend, 'dbeta', [features], dy.dtype);
     const dx = needInputGrad ? this.buffers.get(backend, 'dx', dy.shape, dy.dtype) : null;
-    backend.batchNormBackward(dy, this.lastInput!, this.currentState(), dx, grad('gamma'), grad('beta'), {
-      training: this.lastTraining,
-    });
+    backend.batchNormBackward(dy, this.lastInput!, this.state(), dx, dGamma, dBeta, { training: this.lastTraining });
     return dx;
   }
 
   override adoptWeights(backend: Backend, values: ArrayLike<number>[]): void {
     super.adoptWeights(backend, values);
-    const s = this.state!;
-    const { shape, dtype } = s.savedMean;
-    const constant = (value: number) => {
-      const t = backend.alloc(shape, dtype);
-      backend.fill(t, value);
-      return t;
-    };
-    if (!this.scale) s.gamma.dispose();
-    if (!this.center) s.beta.dispose();
-    s.savedMean.dispose();
-    s.savedInvStd.dispose();
-    this.state = {
-      ...s,
-      gamma: this.scale ? s.gamma : constant(1),
-      beta: this.center ? s.beta : constant(0),
-      savedMean: backend.alloc(shape, dtype),
-      savedInvStd: backend.alloc(shape, dtype),
-    };
+    const { shape, dtype } = this.extras!.savedMean;
+    this.disposeExtras();
+    this.extras = this.makeExtras(backend, [...shape], dtype as FloatDType);
+  }
+
+  private disposeExtras(): void {
+    const e = this.extras;
+    if (!e) return;
+    for (const t of [e.gamma, e.beta, e.savedMean, e.savedInvStd]) t?.dispose();
+    this.extras = null;
   }
 
   override dispose(): void {
-    if (this.state) {
-      if (!this.scale) this.state.gamma.dispose();
-      if (!this.center) this.state.beta.dispose();
-      this.state.savedMean.dispose();
-      this.state.savedInvStd.dispose();
-      this.state = null;
-    }
+    this.disposeExtras();
+    this.weight = null;
     super.dispose();
   }
 

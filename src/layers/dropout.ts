@@ -1,5 +1,5 @@
-import { checkNumberInRange, invalid, received } from '../errors';
-import { getGlobalSeedGenerator } from '../random';
+import { checkNumberInRange } from '../errors';
+import { checkSeed, getGlobalSeedGenerator } from '../random';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs, type RunContext } from './layer';
 
@@ -30,10 +30,7 @@ export class Dropout extends Layer {
   constructor(rate: number, args: DropoutArgs = {}) {
     super(args);
     this.rate = checkNumberInRange(rate, 'rate', 'Dropout', 0, 1, { highOpen: true });
-    if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
-      invalid({ what: 'seed', where: 'Dropout', expected: 'a non-negative integer', received: received('seed', args.seed) });
-    }
-    this.seed = args.seed ?? getGlobalSeedGenerator().next();
+    this.seed = args.seed === undefined ? getGlobalSeedGenerator().next() : checkSeed(args.seed, 'Dropout');
   }
 
   private options(ctx: RunContext) {

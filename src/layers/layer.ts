@@ -4,6 +4,7 @@
  * the library a batch is always a 2-D `[batch, features]` tensor; shapes per sample are kept for
  * `summary` and checks.
  */
+import { toSnakeCase } from '../utils/identifiers';
 import type { Backend, FloatDType } from '../backend/backend';
 import { ShapeError, invalid, received } from '../errors';
 import { getInitializer, type Initializer } from '../initializers';
@@ -46,14 +47,6 @@ export interface BuildContext {
 }
 
 const nameCounters = new Map<string, number>();
-
-/** `BatchNormalization` → `batch_normalization`. */
-export function toSnakeCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase();
-}
 
 /** Keras's automatic names: `dense`, `dense_1`, `dense_2`, … per class. */
 function uniqueName(base: string): string {

@@ -5,7 +5,7 @@
  */
 import type { LossKind, MetricKind, MetricOptions } from '../backend/backend';
 import { checkNumberInRange } from '../errors';
-import { lookupIdentifier } from '../utils/identifiers';
+import { lookupIdentifier, toSnakeCase } from '../utils/identifiers';
 
 export class Metric {
   readonly options: MetricOptions;
@@ -92,11 +92,6 @@ const METRICS: Record<string, Factory> = {
   r2_score: (name) => new R2Score({ name }),
 };
 
-/** Canonical key of a metric name: camelCase becomes snake_case (`binaryAccuracy` → `binary_accuracy`). */
-function historyKey(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
 /**
  * A metric from a name (snake_case or camelCase) or a Metric instance, resolved against the compiled loss
  * and the model's output width (and the label width, when known).
@@ -104,7 +99,8 @@ function historyKey(name: string): string {
 export function getMetric(identifier: string | Metric, loss: LossKind, outputUnits: number, labelCols = outputUnits): Metric {
   if (identifier instanceof Metric) return identifier;
   const factory = lookupIdentifier(METRICS, identifier, 'metric', 'compile');
-  return factory(historyKey(identifier), loss, outputUnits, labelCols);
+  // History keys are snake_case: `binaryAccuracy` is logged as `binary_accuracy`.
+  return factory(toSnakeCase(identifier), loss, outputUnits, labelCols);
 }
 
 /** Validate a metric identifier early (at compile), before the output shape is known. */

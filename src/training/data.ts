@@ -4,7 +4,7 @@
  */
 import type { Backend } from '../backend/backend';
 import { getFloatx } from '../config';
-import { ShapeError, ValueError, invalid } from '../errors';
+import { ShapeError, invalid } from '../errors';
 import type { Loss } from '../losses';
 import type { Sequential } from '../models/sequential';
 import { checkFinite, toHostArray, type HostArray, type TensorLike } from '../tensor/convert';
@@ -124,14 +124,6 @@ export function sliceRows(data: HostArray, from: number, to: number): HostArray 
 /** Upload a host array as a float tensor in floatx. */
 export function upload(backend: Backend, data: HostArray): Tensor {
   return backend.upload(data.values, data.shape, getFloatx());
-}
-
-/** Validate an option that must be a positive integer. */
-export function positiveIntOption(value: unknown, name: string, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ValueError(`Invalid ${name} for ${where}: expected a positive integer. Received: ${name}=${String(value)}.`);
-  }
-  return value;
 }
 
 /**

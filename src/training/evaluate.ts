@@ -1,4 +1,5 @@
 /** `model.evaluate` and the validation pass of `fit`: inference-mode forward, loss and metrics summed on the device. */
+import { checkPositiveInt } from '../errors';
 import type { Backend } from '../backend/backend';
 import { ready } from '../backend/registry';
 import { CallbackList, type Callback, type Logs } from '../callbacks/callback';
@@ -6,7 +7,7 @@ import { getFloatx } from '../config';
 import type { Sequential } from '../models/sequential';
 import type { TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
-import { batchShapes, inputsFor, onDevice, positiveIntOption, prepareTargets, upload } from './data';
+import { batchShapes, inputsFor, onDevice, prepareTargets, upload } from './data';
 import { Accumulators, StepPlan } from './step';
 
 /** Options of `evaluate`. */
@@ -68,7 +69,7 @@ export async function runEvaluation(
 export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorLike, args: EvaluateArgs): Promise<Logs> {
   const where = 'evaluate';
   const { loss } = model.requireCompiled(where);
-  const batchSize = positiveIntOption(args.batchSize ?? 32, 'batchSize', where);
+  const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize', where);
   const backend = await ready();
   const inputs = await inputsFor(backend, model, x, where);
   const yHost = await prepareTargets(model, loss, y, inputs.shape[0], where);

@@ -8,14 +8,14 @@ import { getBackendInstance, ready } from '../backend/registry';
 import { Callback, CallbackList, type Logs } from '../callbacks/callback';
 import { History } from '../callbacks/history';
 import { getFloatx } from '../config';
-import { DeviceError, checkNumberInRange, invalid, received } from '../errors';
+import { checkNumberInRange, checkPositiveInt, DeviceError, invalid, received } from '../errors';
 import type { Backend } from '../backend/backend';
 import type { Loss } from '../losses';
 import type { Sequential } from '../models/sequential';
-import { SeedGenerator, getGlobalSeedGenerator, shuffleIndices } from '../random';
+import { SeedGenerator, checkSeed, getGlobalSeedGenerator, shuffleIndices } from '../random';
 import type { HostArray, TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
-import { batchShapes, inputsFor, onDevice, positiveIntOption, prepareInputs, prepareTargets, sliceRows, upload } from './data';
+import { batchShapes, inputsFor, onDevice, prepareInputs, prepareTargets, sliceRows, upload } from './data';
 import { arange, recordEvaluation, runEvaluation } from './evaluate';
 import { ProgressLogger } from './progress';
 import { Accumulators, StepPlan } from './step';
@@ -64,23 +64,23 @@ interface FitOptions {
 
 /** Check every option before anything happens (errors in the one template). */
 function checkFitArgs(args: FitArgs, where: string): FitOptions {
-  const batchSize = positiveIntOption(args.batchSize ?? 32, 'batchSize', where);
+  const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize', where);
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) invalid({ what: 'initialEpoch', where, expected: 'a non-negative integer', received: received('initialEpoch', initialEpoch) });
   const validationFreq = args.validationFreq ?? 1;
   const freqOk = Array.isArray(validationFreq) ? validationFreq.every((e) => Number.isInteger(e) && e > 0) : Number.isInteger(validationFreq) && validationFreq > 0;
   if (!freqOk) invalid({ what: 'validationFreq', where, expected: 'a positive integer or an array of 1-based epoch numbers', received: received('validationFreq', validationFreq) });
   if (args.callbacks !== undefined && !Array.isArray(args.callbacks)) invalid({ what: 'callbacks', where, expected: 'an array of Callback objects', received: received('callbacks', args.callbacks) });
-  if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) invalid({ what: 'seed', where, expected: 'a non-negative integer', received: received('seed', args.seed) });
+  if (args.seed !== undefined) checkSeed(args.seed, where);
   if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== 1 && args.verbose !== 2) invalid({ what: 'verbose', where, expected: '0, 1 or 2', received: received('verbose', args.verbose) });
   return {
     batchSize,
-    epochs: positiveIntOption(args.epochs ?? 1, 'epochs', where),
+    epochs: checkPositiveInt(args.epochs ?? 1, 'epochs', where),
     initialEpoch,
     validationSplit: checkNumberInRange(args.validationSplit ?? 0, 'validationSplit', where, 0, 1, { highOpen: true }),
-    stepsPerEpoch: args.stepsPerEpoch === undefined ? null : positiveIntOption(args.stepsPerEpoch, 'stepsPerEpoch', where),
+    stepsPerEpoch: args.stepsPerEpoch === undefined ? null : checkPositiveInt(args.stepsPerEpoch, 'stepsPerEpoch', where),
     validationFreq,
-    validationBatchSize: positiveIntOption(args.validationBatchSize ?? batchSize, 'validationBatchSize', where),
+    validationBatchSize: checkPositiveInt(args.validationBatchSize ?? batchSize, 'validationBatchSize', where),
     // Keras's 'auto': a live bar on a terminal, one line per epoch elsewhere.
     verbose: args.verbose ?? (typeof process !== 'undefined' && process.stdout?.isTTY ? 1 : 2),
     callbacks: args.callbacks ?? [],
@@ -158,6 +158,7 @@ async function runEpochs(
   const xData = own(onDevice(backend, xTrain)).tensor;
   const yData = own(upload(backend, yTrain));
   const indices = own(backend.alloc([n], 'int32'));
+  const inOrder = options.shuffle ? null : Int32Array.from({ length: n }, (_, i) => i);
   const acc = own(new Accumulators(backend, plan.metrics, labelCols, dtype));
   const val = validation && {
     x: own(onDevice(backend, validation.x)).tensor,
@@ -202,7 +203,7 @@ async function runEpochs(
   try {
     for (let epoch = options.initialEpoch; epoch < options.epochs && !model.stopTraining; epoch++) {
       await callbacks.call('onEpochBegin', epoch);
-      backend.write(indices, options.shuffle ? shuffleIndices(n, seeds.next()) : Int32Array.from({ length: n }, (_, i) => i));
+      backend.write(indices, inOrder ?? shuffleIndices(n, seeds.next()));
       acc.reset();
       for (let step = 0; step < steps && !model.stopTraining; step++) {
         // stepsPerEpoch beyond the data wraps around it.

@@ -1,11 +1,12 @@
 /** `model.predict`: inference in batches, outputs gathered into one tensor the caller owns. */
+import { checkPositiveInt } from '../errors';
 import { ready } from '../backend/registry';
 import { CallbackList, type Callback } from '../callbacks/callback';
 import { getFloatx } from '../config';
 import type { Sequential } from '../models/sequential';
 import type { TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
-import { batchShapes, inputsFor, onDevice, positiveIntOption } from './data';
+import { batchShapes, inputsFor, onDevice } from './data';
 import { arange } from './evaluate';
 import { StepPlan } from './step';
 
@@ -18,7 +19,7 @@ export interface PredictArgs {
 
 export async function predictModel(model: Sequential, x: TensorLike, args: PredictArgs): Promise<Tensor> {
   const where = 'predict';
-  const batchSize = positiveIntOption(args.batchSize ?? 32, 'batchSize', where);
+  const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize', where);
   const backend = await ready();
   const inputs = await inputsFor(backend, model, x, where);
   await model.placeOn(backend);

@@ -6,6 +6,14 @@ export function normalizeIdentifier(name: string): string {
   return name.replace(/[_\s-]/g, '').toLowerCase();
 }
 
+/** camelCase or PascalCase to snake_case: `BatchNormalization` → `batch_normalization`, `useBias` → `use_bias`. */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
 /**
  * Look `name` up in a table keyed by canonical snake_case names plus aliases; throws an
  * UnknownIdentifierError that lists the valid names.
