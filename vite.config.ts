@@ -1,23 +1,35 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { platformPlugin } from './scripts/platform-plugin';
 
 /**
- * Library build: one ES module plus type declarations (tsc, see `npm run build`). The `webgpu` package
- * (Dawn's Node bindings) is loaded lazily at run time and never bundled; Node built-ins are external.
+ * The library's two builds (`npm run build` runs both, see scripts/build.mjs):
+ *
+ * - `vite build --mode browser` → `dist/browser/`: for bundlers and browsers (the package's `browser` and
+ *   `default` export conditions); no `node:` module, no `process`, no file handler.
+ * - `vite build --mode node` → `dist/node/`: for Node (`node` condition); Node built-ins stay imports.
+ *
+ * The `webgpu` package (Dawn's Node bindings) is loaded lazily at run time by the Node build and never
+ * bundled. Readable output: applications minify when they bundle; class names stay as written.
  */
-export default defineConfig({
-  build: {
-    lib: {
-      entry: resolve(import.meta.dirname, 'src/index.ts'),
-      formats: ['es'],
-      fileName: 'webgpu-keras',
+export default defineConfig(({ mode }) => {
+  const target = mode === 'node' ? 'node' : 'browser';
+  return {
+    plugins: [platformPlugin(target)],
+    build: {
+      lib: {
+        entry: resolve(import.meta.dirname, 'src/index.ts'),
+        formats: ['es'],
+        fileName: 'webgpu-keras',
+      },
+      outDir: `dist/${target}`,
+      target: 'es2022',
+      // Left out: maps would point at sources the package does not ship.
+      sourcemap: false,
+      minify: false,
+      rollupOptions: {
+        external: target === 'node' ? ['webgpu', /^node:/] : [],
+      },
     },
-    target: 'es2022',
-    sourcemap: true,
-    // Readable output: applications minify when they bundle; class names stay as written.
-    minify: false,
-    rollupOptions: {
-      external: ['webgpu', /^node:/],
-    },
-  },
+  };
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { platformPlugin } from './scripts/platform-plugin';
 import { CHROMIUM, CHROMIUM_ARGS } from './test/setup/chromium';
 
 // Two projects (conventions in test/README.md):
@@ -94,6 +95,8 @@ const nodeProject: TestProjectInlineConfiguration = {
 
 const browserProject: TestProjectInlineConfiguration = {
   extends: true,
+  // The browser platform in place of the Node one, as in the browser build.
+  plugins: [platformPlugin('browser')],
   // Pre-bundle TF.js (used by the interop tests) so Vite does not reload the page mid-run.
   optimizeDeps: { include: ['@tensorflow/tfjs'] },
   test: {

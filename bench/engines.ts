@@ -133,7 +133,7 @@ export function kerasEngine(keras: typeof Keras, backend: 'cpu' | 'webgpu', gpu:
           await model.fit(x, y, { batchSize: spec.batchSize, epochs, verbose: 0, shuffle: true });
         },
         async predict() {
-          const out = await model.predict(xTest, { batchSize: PREDICT_BATCH });
+          const out = await model.predict(xTest, { batchSize: PREDICT_BATCH, verbose: 0 });
           await out.data();
           out.dispose();
         },

@@ -10,7 +10,7 @@ import * as keras from '../src';
 import { loadMnist } from './data/mnist';
 
 const backendArg = process.argv.indexOf('--backend');
-const backend = backendArg >= 0 ? process.argv[backendArg + 1] : 'auto';
+const backend = (backendArg >= 0 ? process.argv[backendArg + 1] : 'auto') as keras.BackendName;
 console.log(`backend: ${await keras.setBackend(backend)}`);
 keras.utils.setRandomSeed(42);
 
@@ -42,5 +42,5 @@ class EpochLine extends keras.callbacks.Callback {
 }
 
 await model.fit(x, y, { epochs: 5, batchSize: 128, verbose: 0, callbacks: [new EpochLine()] });
-const result = await model.evaluate(keras.tensor(xTest, [testCount, 28, 28]), keras.tensor(yTest, [testCount]), { batchSize: 512 });
+const result = await model.evaluate(keras.tensor(xTest, [testCount, 28, 28]), keras.tensor(yTest, [testCount]), { batchSize: 512, verbose: 0 });
 console.log(`test loss: ${result.loss.toFixed(4)}, test accuracy: ${result.accuracy.toFixed(4)}`);

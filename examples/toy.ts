@@ -15,7 +15,7 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
-console.log(`backend: ${await keras.setBackend(arg('backend', 'cpu'))}`);
+console.log(`backend: ${await keras.setBackend(arg('backend', 'cpu') as keras.BackendName)}`);
 const out = arg('out', 'examples/output/toy');
 mkdirSync(out, { recursive: true });
 // The blobs come ordered by class; shuffle once so validationSplit (the last 20 %, as in Keras) sees both.
@@ -29,8 +29,8 @@ interface Study {
   title: string;
   layers: () => keras.layers.Layer[];
   optimizer: () => keras.optimizers.Optimizer;
-  loss: string;
-  metrics: string[];
+  loss: keras.losses.LossName;
+  metrics: keras.metrics.MetricName[];
   batchSize: number;
 }
 
@@ -50,7 +50,7 @@ for (const study of studies) {
   const model = new keras.Sequential(study.layers());
   model.compile({ optimizer: study.optimizer(), loss: study.loss, metrics: study.metrics });
   const history = await model.fit(x, y, { epochs: 50, batchSize: study.batchSize, validationSplit: 0.2, verbose: 0, seed: 0 });
-  const final = await model.evaluate(x, y);
+  const final = await model.evaluate(x, y, { verbose: 0 });
   await keras.plotHistory(history, { path: join(out, `${study.name}-history.svg`), title: study.title });
   await keras.plotDecisionBoundary(model, x, y, { path: join(out, `${study.name}-boundary.svg`), title: study.title, classNames: ['0', '1'] });
   const scores = Object.entries(final).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');

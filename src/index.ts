@@ -15,7 +15,15 @@ export * as config from './config';
 export * as utils from './utils';
 export { Tensor, type NestedArray } from './tensor/tensor';
 export { tensor, type TensorLike } from './tensor/convert';
-export { setBackend, getBackend, backendFallbackReason, registerBackend, type BackendOptions } from './backend/registry';
+export { setBackend, getBackend, backendFallbackReason, registerBackend, type BackendOptions, type BackendName, type GpuLike, type GpuDeviceLike } from './backend/registry';
+export type {
+  CustomActivationNames,
+  CustomLossNames,
+  CustomMetricNames,
+  CustomOptimizerNames,
+  CustomInitializerNames,
+  CustomBackendNames,
+} from './identifiers';
 export { memory, type MemoryInfo } from './tensor/memory';
 export type { Backend, DType } from './backend/backend';
 export type { WebGpuFlags } from './backend/webgpu/flags';

@@ -54,7 +54,7 @@ function buildModel(s: Settings): keras.Sequential {
   }
   const model = new keras.Sequential([new keras.layers.Input({ shape: [2] })]);
   for (let i = 0; i < s.hiddenLayers; i++) {
-    model.add(new keras.layers.Dense(s.units, { activation: s.activation }));
+    model.add(new keras.layers.Dense(s.units, { activation: s.activation as keras.activations.ActivationString }));
     if (s.batchNorm) model.add(new keras.layers.BatchNormalization());
     if (s.dropout !== 0) model.add(new keras.layers.Dropout(s.dropout));
   }
@@ -67,7 +67,7 @@ function buildModel(s: Settings): keras.Sequential {
 
 /** Select the backend; under 'auto', also the library's one-line reason when it fell back to the CPU. */
 async function chooseBackend(choice: string): Promise<{ name: string; fallback: string }> {
-  const name = await keras.setBackend(choice);
+  const name = await keras.setBackend(choice as keras.BackendName);
   return { name, fallback: choice === 'auto' ? (keras.backendFallbackReason() ?? '') : '' };
 }
 

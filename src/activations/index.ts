@@ -5,7 +5,8 @@
  * The math itself lives in the backends (`backend/cpu/activation-math.ts` for the CPU).
  */
 import { UnknownIdentifierError, invalid, received } from '../errors';
-import { ACTIVATION_DEFS, NAME_LOOKUP, checkParam, editDistance, normalizeKey } from './specs';
+import type { CustomActivationNames, CustomNames, Spellings } from '../identifiers';
+import { ACTIVATION_ALIASES, ACTIVATION_DEFS, NAME_LOOKUP, checkParam, editDistance, normalizeKey } from './specs';
 
 /** Canonical (snake_case) names of every supported activation. */
 export type ActivationName =
@@ -19,11 +20,14 @@ export interface ActivationSpec {
   readonly params: Readonly<Record<string, number>>;
 }
 
+/** Every activation name: snake_case and camelCase (`'leaky_relu'`, `'leakyRelu'`) and the aliases `swish`, `hard_silu`, `none`. */
+export type ActivationString = Spellings<ActivationName | keyof typeof ACTIVATION_ALIASES> | CustomNames<CustomActivationNames>;
+
 /**
  * What users may pass as an activation: a name, a resolved spec, or `{ name, ...params }`
  * (parameter keys in camelCase or snake_case).
  */
-export type ActivationIdentifier = string | ActivationSpec | { name: string; [param: string]: unknown };
+export type ActivationIdentifier = ActivationString | ActivationSpec | { name: ActivationString; [param: string]: unknown };
 
 const NAMES = Object.keys(ACTIVATION_DEFS) as ActivationName[];
 
@@ -106,7 +110,7 @@ function buildSpec(name: ActivationName, given: Record<string, unknown>, where: 
  * @throws UnknownIdentifierError for an unknown name (the message lists every valid name).
  * @throws ValueError for unknown parameters, non-finite values or values breaking a rule.
  */
-export function getActivation(identifier?: ActivationIdentifier | null, where = 'getActivation'): ActivationSpec {
+export function getActivation(identifier?: ActivationIdentifier | (string & {}) | { name: string; [param: string]: unknown } | null, where = 'getActivation'): ActivationSpec {
   if (identifier === null || identifier === undefined) return buildSpec('linear', {}, where);
   if (typeof identifier === 'string') return buildSpec(resolveName(identifier, where), {}, where);
   if (typeof identifier === 'object' && !Array.isArray(identifier)) {

@@ -77,13 +77,14 @@ export function normalizeKey(s: string): string {
   return s.toLowerCase().replace(/[_-]/g, '');
 }
 
+/** Keras's other names for activations. */
+export const ACTIVATION_ALIASES = { none: 'linear', swish: 'silu', hard_silu: 'hardswish' } as const satisfies Record<string, ActivationName>;
+
 /** Normalised name → canonical name: every canonical name plus the aliases. */
 export const NAME_LOOKUP: ReadonlyMap<string, ActivationName> = new Map<string, ActivationName>([
   ...(Object.keys(ACTIVATION_DEFS) as ActivationName[]).map((n) => [normalizeKey(n), n] as const),
-  ['none', 'linear'],
+  ...Object.entries(ACTIVATION_ALIASES).map(([alias, n]) => [normalizeKey(alias), n] as const),
   ['null', 'linear'],
-  ['swish', 'silu'],
-  ['hardsilu', 'hardswish'],
 ]);
 
 /** Validate one parameter value against its rule; returns the number to store. */

@@ -4,19 +4,41 @@
  * first backend in priority order that starts, and says once, in one line, why it fell back.
  */
 import { BackendUnavailableError, UnknownIdentifierError, describe } from '../errors';
+import type { CustomBackendNames, CustomNames } from '../identifiers';
 import type { Backend } from './backend';
 import type { WebGpuFlags } from './webgpu/flags';
 import { CpuBackend } from './cpu/cpu-backend';
 
+/** A backend name for `setBackend`: `'auto'`, the built-in ones, and those added to {@link CustomBackendNames}. */
+export type BackendName = 'auto' | 'webgpu' | 'cpu' | CustomNames<CustomBackendNames>;
+
 /** Starts a backend or throws BackendUnavailableError saying what to install or enable. */
 export type BackendFactory = (options: BackendOptions) => Promise<Backend>;
+
+/**
+ * A WebGPU `GPU` object (`navigator.gpu`, or what the `webgpu` package's `create()` returns), typed by
+ * the one method the backend calls, so the package's types need no WebGPU type package; any real `GPU`
+ * fits.
+ */
+export interface GpuLike {
+  requestAdapter(options?: object): Promise<object | null>;
+}
+
+/** A WebGPU `GPUDevice`, typed structurally like {@link GpuLike}; any real `GPUDevice` fits. */
+export interface GpuDeviceLike {
+  readonly queue: object;
+  readonly limits: object;
+  createBuffer(descriptor: object): object;
+  createComputePipeline(descriptor: object): object;
+  destroy(): void;
+}
 
 /** Options for starting a backend. */
 export interface BackendOptions {
   /** WebGPU: a `GPU` object to use instead of `navigator.gpu` or the `webgpu` package. */
-  gpu?: GPU;
+  gpu?: GpuLike;
   /** WebGPU: an already created device to use. */
-  device?: GPUDevice;
+  device?: GpuDeviceLike;
   /** WebGPU: tunables such as `{ matmulKernel: 'tiled' }` (see `WebGpuFlags`). */
   flags?: Partial<WebGpuFlags>;
 }
@@ -70,7 +92,7 @@ async function start(name: string, options: BackendOptions): Promise<Backend> {
  * Select the backend every model uses from now on: `'webgpu'`, `'cpu'`, or `'auto'` (WebGPU when an
  * adapter exists, else the CPU, saying once why). Resolves to the backend's name.
  */
-export async function setBackend(name: string = 'auto', options: BackendOptions = {}): Promise<string> {
+export async function setBackend(name: BackendName = 'auto', options: BackendOptions = {}): Promise<string> {
   if (name !== 'auto') checkBackendName(name, 'setBackend');
   if (name !== 'auto') {
     current = await start(name, options);

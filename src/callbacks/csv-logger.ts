@@ -1,4 +1,4 @@
-import { nodeFs } from '../io/node-fs';
+import { platform, type NodeFs } from '../platform';
 import { StateError, invalid, received } from '../errors';
 import { Callback, type Logs } from './callback';
 
@@ -8,12 +8,6 @@ export interface CSVLoggerArgs {
   separator?: string;
   /** Continue an existing file instead of overwriting it; no second header is written (default false). */
   append?: boolean;
-}
-
-type FsPromises = typeof import('node:fs/promises');
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
 /** Python's float text: `nan`, `inf`, `-inf` for the non-finite values. */
@@ -43,7 +37,7 @@ export class CSVLogger extends Callback {
   readonly append: boolean;
   private keys: string[] | null = null;
   private writeHeader = true;
-  private fs: FsPromises | null = null;
+  private fs: NodeFs['fs'] | null = null;
 
   /**
    * @param filename Path of the CSV file.
@@ -51,7 +45,7 @@ export class CSVLogger extends Callback {
    */
   constructor(filename: string, args: CSVLoggerArgs = {}) {
     super();
-    if (!isNode()) {
+    if (!platform.isNode()) {
       throw new StateError(
         'Invalid environment for CSVLogger: expected Node.js, which can write files. Received: no Node.js (a browser?).' +
           '\nhint: collect logs with a LambdaCallback({ onEpochEnd }) or read model.history instead.',
@@ -70,7 +64,7 @@ export class CSVLogger extends Callback {
   }
 
   override async onTrainBegin(): Promise<void> {
-    this.fs ??= (await nodeFs('CSVLogger')).fs;
+    this.fs ??= (await platform.nodeFs('CSVLogger')).fs;
     this.keys = null;
     if (this.append) {
       const size = await this.fs.stat(this.filename).then((s) => s.size, () => 0);

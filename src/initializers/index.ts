@@ -9,6 +9,7 @@
  * `Zeros`, `Ones` and `Constant` never consume seeds.
  */
 import { UnknownIdentifierError, describe, invalid, received } from '../errors';
+import type { CamelCase, CustomInitializerNames, CustomNames, Spellings } from '../identifiers';
 import type { Initializer } from './base';
 import { Constant, Ones, Zeros } from './constant';
 import { RandomNormal, RandomUniform, TruncatedNormal } from './random';
@@ -54,13 +55,22 @@ export interface InitializerConfig {
   config?: Record<string, unknown>;
 }
 
+/**
+ * Every initializer name: snake_case, camelCase and the Keras class name (`'glorot_uniform'`,
+ * `'glorotUniform'`, `'GlorotUniform'`), and the aliases `zero`, `one`, `normal`, `uniform`.
+ */
+export type InitializerName =
+  | Spellings<keyof typeof CANONICAL | keyof typeof ALIASES>
+  | Capitalize<CamelCase<keyof typeof CANONICAL>>
+  | CustomNames<CustomInitializerNames>;
+
 /** Anything {@link getInitializer} accepts. */
-export type InitializerIdentifier = string | Initializer | InitializerConfig;
+export type InitializerIdentifier = InitializerName | Initializer | InitializerConfig;
 
 type Factory = (config: Record<string, unknown> | undefined) => Initializer;
 
 /** Canonical snake_case identifiers → constructors. */
-const CANONICAL: Record<string, Factory> = {
+const CANONICAL = {
   zeros: (c) => new Zeros(c as never),
   ones: (c) => new Ones(c as never),
   constant: (c) => new Constant(c),
@@ -74,10 +84,10 @@ const CANONICAL: Record<string, Factory> = {
   he_uniform: (c) => new HeUniform(c),
   lecun_normal: (c) => new LecunNormal(c),
   lecun_uniform: (c) => new LecunUniform(c),
-};
+} satisfies Record<string, Factory>;
 
 /** Keras aliases. */
-const ALIASES: Record<string, string> = { zero: 'zeros', one: 'ones', normal: 'random_normal', uniform: 'random_uniform' };
+const ALIASES = { zero: 'zeros', one: 'ones', normal: 'random_normal', uniform: 'random_uniform' } satisfies Record<string, keyof typeof CANONICAL>;
 
 /** The identifiers {@link getInitializer} accepts as strings (snake_case; camelCase / PascalCase forms are accepted too). */
 export const INITIALIZER_NAMES: readonly string[] = Object.keys(CANONICAL);
@@ -85,7 +95,7 @@ export const INITIALIZER_NAMES: readonly string[] = Object.keys(CANONICAL);
 /** Normalized key (underscores removed, lower case) → factory. */
 const LOOKUP = new Map<string, Factory>();
 for (const [name, factory] of Object.entries(CANONICAL)) LOOKUP.set(normalize(name), factory);
-for (const [alias, name] of Object.entries(ALIASES)) LOOKUP.set(normalize(alias), CANONICAL[name]!);
+for (const [alias, name] of Object.entries(ALIASES)) LOOKUP.set(normalize(alias), CANONICAL[name]);
 
 function normalize(name: string): string {
   return name.replace(/_/g, '').toLowerCase();
@@ -126,7 +136,7 @@ function isInitializer(value: unknown): value is Initializer {
  * @param where Where it was passed, for error messages (e.g. `'Dense kernelInitializer'`). Default `'getInitializer'`.
  * @throws UnknownIdentifierError for an unknown name; ValueError for anything else invalid.
  */
-export function getInitializer(identifier: InitializerIdentifier, where = 'getInitializer'): Initializer {
+export function getInitializer(identifier: InitializerIdentifier | (string & {}), where = 'getInitializer'): Initializer {
   if (typeof identifier === 'string') return lookup(identifier, 'initializer', where)(undefined);
   if (isInitializer(identifier)) return identifier;
   if (typeof identifier === 'object' && identifier !== null) {

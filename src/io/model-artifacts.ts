@@ -5,6 +5,8 @@
  */
 import { KerasError, ShapeError, StateError, ValueError, describe, invalid } from '../errors';
 import type { Variable } from '../layers/variable';
+import type { LossName } from '../losses';
+import type { MetricName } from '../metrics';
 import { Sequential } from '../models/sequential';
 import { KERAS_VERSION, modelToTopology } from './topology-save';
 import { layersFromTopology } from './topology-load';
@@ -129,7 +131,8 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, options: Loa
       const trainable = model.trainableWeights;
       const state = withCompileHint(() => {
         const checked = checkOptimizerWeights(training.optimizer, training.tfjsLayout, trainable, stored.filter((w) => w.group === 'optimizer'));
-        model.compile({ optimizer: training.optimizer, loss: training.loss, metrics: training.metrics });
+        // Names read from the file: checked by the registries at run time.
+        model.compile({ optimizer: training.optimizer, loss: training.loss as LossName, metrics: training.metrics as MetricName[] });
         return checked;
       });
       training.optimizer.iterations = state.iterations;

@@ -1,11 +1,13 @@
 /**
- * Node's file system, imported only when a file is actually read or written, so importing the library
- * in a browser never touches it. The specifiers are kept out of the bundler's sight on purpose.
+ * Node's file system. Node-only: only `src/platform/node.ts` (and the file handler and CSVLogger it
+ * serves) reach this file, so the browser build never includes it.
  */
+import * as fsPromises from 'node:fs/promises';
+import * as nodePath from 'node:path';
 import { ValueError } from '../errors';
 
-type FsPromises = typeof import('node:fs/promises');
-type PathModule = typeof import('node:path');
+type FsPromises = typeof fsPromises;
+type PathModule = typeof nodePath;
 
 /** True in Node (and runtimes that mimic it), false in browsers and workers. */
 export function isNode(): boolean {
@@ -21,10 +23,7 @@ export async function nodeFs(where: string): Promise<{ fs: FsPromises; path: Pat
         `\nhint: in a browser use 'downloads://name', 'indexeddb://name' or an http(s) URL.`,
     );
   }
-  const fsName = 'node:fs/promises';
-  const pathName = 'node:path';
-  const [fs, path] = await Promise.all([import(/* @vite-ignore */ fsName), import(/* @vite-ignore */ pathName)]);
-  return { fs: fs as FsPromises, path: path as PathModule };
+  return { fs: fsPromises, path: nodePath };
 }
 
 /**

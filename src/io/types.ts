@@ -103,12 +103,23 @@ export interface SaveOptions {
   weightsOnly?: boolean;
 }
 
+/**
+ * What a `fetchFunc` resolves to: the parts of a fetch `Response` the loader reads (typed without the
+ * DOM library, so any `fetch` fits).
+ */
+export interface FetchResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 /** Options of `loadModel` and `loadWeights`. */
 export interface LoadOptions {
   /** Where weight files are fetched from, instead of the folder of `model.json` (http(s) sources). */
   weightPathPrefix?: string;
   /** The `fetch` used for http(s) sources (default: the global `fetch`). */
-  fetchFunc?: (input: string, init?: RequestInit) => Promise<Response>;
+  fetchFunc?: (input: string) => Promise<FetchResponse>;
   /**
    * Restore the training state when the artifacts hold one (default true). With false, the loaded
    * model is not compiled, and a training state this library cannot rebuild is not an error.

@@ -1,6 +1,6 @@
 import type { Backend, BatchNormState, FloatDType } from '../backend/backend';
 import { checkNumberInRange, invalid, received } from '../errors';
-import { serializeInitializer, type Initializer } from '../initializers';
+import { serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers';
 import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from './variable';
@@ -14,7 +14,7 @@ interface Extras {
   savedInvStd: Tensor;
 }
 
-type InitializerOption = string | Initializer | { className: string; config?: Record<string, unknown> };
+type InitializerOption = InitializerIdentifier;
 
 /** Options of `BatchNormalization`, Keras names and defaults. */
 export interface BatchNormalizationArgs extends LayerArgs {

@@ -1,12 +1,12 @@
 import { getActivation, serializeActivation, type ActivationIdentifier, type ActivationSpec } from '../activations';
 import { checkPositiveInt } from '../errors';
-import { serializeInitializer, type Initializer } from '../initializers';
+import { serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers';
 import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, initializerOption, type BuildContext, type LayerArgs, type RunContext } from './layer';
 import type { Variable } from './variable';
 
-type InitializerOption = string | Initializer | { className: string; config?: Record<string, unknown> };
+type InitializerOption = InitializerIdentifier;
 
 /** Options of `Dense`, Keras names in camelCase. */
 export interface DenseArgs extends LayerArgs {

@@ -7,7 +7,7 @@
 import { toSnakeCase } from '../utils/identifiers';
 import type { Backend, FloatDType } from '../backend/backend';
 import { ShapeError, invalid, received } from '../errors';
-import { getInitializer, type Initializer } from '../initializers';
+import { getInitializer, type Initializer, type InitializerIdentifier, type InitializerName } from '../initializers';
 import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { BufferCache } from './buffer-cache';
@@ -210,8 +210,8 @@ export abstract class Layer {
 
 /** Resolve an initializer option, naming the layer in errors. */
 export function initializerOption(
-  value: string | Initializer | { className: string; config?: Record<string, unknown> } | undefined,
-  fallback: string,
+  value: InitializerIdentifier | undefined,
+  fallback: InitializerName,
   where: string,
 ): Initializer {
   return getInitializer(value ?? fallback, where);

@@ -4,6 +4,7 @@
  */
 import type { LossKind, LossOptions } from '../backend/backend';
 import { checkNumberInRange } from '../errors';
+import type { CustomLossNames, CustomNames, Spellings } from '../identifiers';
 import { lookupIdentifier } from '../utils/identifiers';
 
 /** Options of the cross-entropy losses. */
@@ -64,7 +65,7 @@ export class SparseCategoricalCrossentropy extends Loss {
   }
 }
 
-const LOSSES: Record<string, () => Loss> = {
+const LOSSES = {
   mean_squared_error: () => new MeanSquaredError(),
   mse: () => new MeanSquaredError(),
   mean_absolute_error: () => new MeanAbsoluteError(),
@@ -74,10 +75,16 @@ const LOSSES: Record<string, () => Loss> = {
   binary_crossentropy: () => new BinaryCrossentropy(),
   categorical_crossentropy: () => new CategoricalCrossentropy(),
   sparse_categorical_crossentropy: () => new SparseCategoricalCrossentropy(),
-};
+} satisfies Record<string, () => Loss>;
 
-/** A loss from a name (snake_case or camelCase, Keras aliases `mse`, `mae`) or a Loss instance. */
-export function getLoss(identifier: string | Loss, where = 'compile'): Loss {
+/** Every loss name `compile` accepts, in snake_case and camelCase, with the aliases `mse`, `mae`, `huber_loss`. */
+export type LossName = Spellings<keyof typeof LOSSES> | CustomNames<CustomLossNames>;
+
+/**
+ * A loss from a name (snake_case or camelCase, Keras aliases `mse`, `mae`) or a Loss instance. Any string is
+ * looked up at run time (names read from saved files are not known to the compiler).
+ */
+export function getLoss(identifier: LossName | Loss | (string & {}), where = 'compile'): Loss {
   if (identifier instanceof Loss) return identifier;
   return lookupIdentifier(LOSSES, identifier, 'loss', where)();
 }

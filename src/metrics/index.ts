@@ -5,6 +5,7 @@
  */
 import type { LossKind, MetricKind, MetricOptions } from '../backend/backend';
 import { checkNumberInRange } from '../errors';
+import type { CustomMetricNames, CustomNames, Spellings } from '../identifiers';
 import { lookupIdentifier, toSnakeCase } from '../utils/identifiers';
 
 export class Metric {
@@ -79,7 +80,7 @@ function accuracyFor(name: string, loss: LossKind, outputUnits: number, labelCol
   return new CategoricalAccuracy({ name });
 }
 
-const METRICS: Record<string, Factory> = {
+const METRICS = {
   accuracy: accuracyFor,
   acc: accuracyFor,
   binary_accuracy: (name) => new BinaryAccuracy({ name }),
@@ -90,13 +91,16 @@ const METRICS: Record<string, Factory> = {
   mean_absolute_error: (name) => new MeanAbsoluteError({ name }),
   mae: (name) => new MeanAbsoluteError({ name }),
   r2_score: (name) => new R2Score({ name }),
-};
+} satisfies Record<string, Factory>;
+
+/** Every metric name `compile` accepts, in snake_case and camelCase, with the aliases `acc`, `mse`, `mae`. */
+export type MetricName = Spellings<keyof typeof METRICS> | CustomNames<CustomMetricNames>;
 
 /**
  * A metric from a name (snake_case or camelCase) or a Metric instance, resolved against the compiled loss
  * and the model's output width (and the label width, when known).
  */
-export function getMetric(identifier: string | Metric, loss: LossKind, outputUnits: number, labelCols = outputUnits): Metric {
+export function getMetric(identifier: MetricName | Metric | (string & {}), loss: LossKind, outputUnits: number, labelCols = outputUnits): Metric {
   if (identifier instanceof Metric) return identifier;
   const factory = lookupIdentifier(METRICS, identifier, 'metric', 'compile');
   // History keys are snake_case: `binaryAccuracy` is logged as `binary_accuracy`.

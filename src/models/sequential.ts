@@ -13,9 +13,9 @@ import { Dense } from '../layers/dense';
 import { Input } from '../layers/input';
 import { Layer } from '../layers/layer';
 import type { Variable } from '../layers/variable';
-import { getLoss, type Loss } from '../losses';
-import { checkMetricIdentifier, type Metric } from '../metrics';
-import { getOptimizer, type Optimizer } from '../optimizers';
+import { getLoss, type Loss, type LossName } from '../losses';
+import { checkMetricIdentifier, type Metric, type MetricName } from '../metrics';
+import { getOptimizer, type Optimizer, type OptimizerName } from '../optimizers';
 import { shapesEqual, sizeOf } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import { toHostArray, type TensorLike } from '../tensor/convert';
@@ -28,11 +28,11 @@ import { formatSummary } from './summary';
 /** Arguments of `compile`. */
 export interface CompileArgs {
   /** Optimizer name (Keras defaults) or instance (default `'rmsprop'`, as Keras). */
-  optimizer?: string | Optimizer;
+  optimizer?: OptimizerName | Optimizer;
   /** Loss name or instance (required). */
-  loss: string | Loss;
+  loss: LossName | Loss;
   /** Metric names or instances, e.g. `['accuracy']`. */
-  metrics?: (string | Metric)[];
+  metrics?: (MetricName | Metric)[];
 }
 
 /** @internal What `compile` resolved. */

@@ -82,7 +82,7 @@ export async function plotDecisionBoundary(model: Sequential, x: TensorLike, y: 
       grid[(r * res + c) * 2 + 1] = bounds[1][1] - ((r + 0.5) / res) * (bounds[1][1] - bounds[1][0]);
     }
   }
-  const out = await model.predict(grid, { batchSize: 2048 });
+  const out = await model.predict(grid, { batchSize: 2048, verbose: 0 });
   const pred = await out.data();
   out.dispose();
   const k = pred.length / (res * res);

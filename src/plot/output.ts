@@ -1,10 +1,15 @@
 /**
  * Where a finished SVG goes: into a page element in a browser, to a file in Node, and to a PNG beside it
  * when a rasterizer package happens to be installed (`@resvg/resvg-js` or `sharp`; neither is a
- * dependency, both are looked up lazily).
+ * dependency, both are looked up lazily by the Node platform).
  */
 import { invalid, received } from '../errors';
-import { isNode, nodeFs } from '../io/node-fs';
+import { platform } from '../platform';
+
+/** Where a browser plot is drawn: a DOM element (anything with `innerHTML`), described without the DOM types. */
+export interface PlotContainer {
+  innerHTML: string;
+}
 
 /** Output options shared by the plot functions. */
 export interface PlotOutputOptions {
@@ -16,7 +21,7 @@ export interface PlotOutputOptions {
   /** Node: also write a PNG next to the SVG when `@resvg/resvg-js` or `sharp` is installed (default true). */
   png?: boolean;
   /** Browser: an element (or a CSS selector) whose content becomes the plot. */
-  container?: Element | string;
+  container?: PlotContainer | string;
 }
 
 /** What a plot function resolves to. */
@@ -29,40 +34,25 @@ export interface PlotResult {
   pngPath?: string;
 }
 
-type Rasterizer = (svg: string) => Promise<Uint8Array>;
-
-/** A PNG rasterizer from an installed package, or null. */
-async function findRasterizer(): Promise<Rasterizer | null> {
-  const load = (name: string) => import(/* @vite-ignore */ name).catch(() => null);
-  const resvg = await load('@resvg/resvg-js');
-  if (resvg?.Resvg) {
-    return async (svg) => new resvg.Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, background: 'white' }).render().asPng();
-  }
-  const sharp = await load('sharp');
-  const sharpFn = sharp?.default ?? sharp;
-  if (typeof sharpFn === 'function') return async (svg) => sharpFn(new TextEncoder().encode(svg), { density: 144 }).png().toBuffer();
-  return null;
-}
-
 /** Send an SVG to the requested outputs. */
 export async function emitPlot(svg: string, options: PlotOutputOptions, defaultFile: string, where: string): Promise<PlotResult> {
   const result: PlotResult = { svg };
   if (options.container !== undefined) {
     const target = typeof options.container === 'string' && typeof document !== 'undefined' ? document.querySelector(options.container) : options.container;
-    if (!target || typeof (target as Element).innerHTML !== 'string') {
+    if (!target || typeof (target as PlotContainer).innerHTML !== 'string') {
       invalid({ what: 'container', where, expected: 'a DOM element or a selector that matches one', received: received('container', options.container) });
     }
-    (target as Element).innerHTML = svg;
+    (target as PlotContainer).innerHTML = svg;
   }
-  if (!isNode() || options.path === false) return result;
+  if (!platform.isNode() || options.path === false) return result;
   const file = options.path ?? defaultFile;
   if (typeof file !== 'string' || file.length === 0) invalid({ what: 'path', where, expected: 'a file path or false', received: received('path', file) });
-  const { fs, path } = await nodeFs(where);
+  const { fs, path } = await platform.nodeFs(where);
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await fs.writeFile(file, svg, 'utf8');
   result.path = file;
   if (options.png !== false) {
-    const rasterize = await findRasterizer();
+    const rasterize = await platform.rasterizer();
     if (rasterize) {
       const pngPath = file.replace(/\.svg$/i, '') + '.png';
       await fs.writeFile(pngPath, await rasterize(svg));

@@ -8,12 +8,15 @@ import type { Sequential } from '../models/sequential';
 import type { TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
 import { batchShapes, inputsFor, onDevice, prepareTargets, upload } from './data';
+import { checkVerbose, progressFor } from './progress';
 import { Accumulators, StepPlan } from './step';
 
 /** Options of `evaluate`. */
 export interface EvaluateArgs {
   /** Samples per batch (default 32). */
   batchSize?: number;
+  /** 0 silent, 1 a progress bar, 2 one line at the end (default 1 on a terminal, else 2), as in `fit`. */
+  verbose?: 0 | 1 | 2;
   callbacks?: Callback[];
 }
 
@@ -70,6 +73,7 @@ export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorL
   const where = 'evaluate';
   const { loss } = model.requireCompiled(where);
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize', where);
+  const verbose = checkVerbose(args.verbose, where);
   const backend = await ready();
   const inputs = await inputsFor(backend, model, x, where);
   const yHost = await prepareTargets(model, loss, y, inputs.shape[0], where);
@@ -78,8 +82,13 @@ export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorL
   const xDevice = onDevice(backend, inputs);
   const data = { x: xDevice.tensor, y: upload(backend, yHost), order: arange(backend, inputs.shape[0]) };
   const acc = new Accumulators(backend, plan.metrics, yHost.shape[1], getFloatx());
-  const callbacks = new CallbackList(args.callbacks ?? []);
-  for (const c of callbacks.callbacks) c.setModel(model);
+  const progress = progressFor(verbose);
+  const callbacks = new CallbackList([...(args.callbacks ?? []), ...(progress ? [progress] : [])]);
+  const params = { epochs: 1, steps: Math.ceil(inputs.shape[0] / batchSize), verbose };
+  for (const c of callbacks.callbacks) {
+    c.setModel(model);
+    c.setParams(params);
+  }
   try {
     await plan.compileAhead(() => recordEvaluation(plan, data, batchSize, acc));
     await callbacks.call('onTestBegin');

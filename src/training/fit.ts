@@ -17,7 +17,7 @@ import type { HostArray, TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
 import { batchShapes, inputsFor, onDevice, prepareInputs, prepareTargets, sliceRows, upload } from './data';
 import { arange, recordEvaluation, runEvaluation } from './evaluate';
-import { ProgressLogger } from './progress';
+import { ProgressLogger, defaultVerbose } from './progress';
 import { Accumulators, StepPlan } from './step';
 
 /** Options of `fit`, Keras names in camelCase. */
@@ -82,7 +82,7 @@ function checkFitArgs(args: FitArgs, where: string): FitOptions {
     validationFreq,
     validationBatchSize: checkPositiveInt(args.validationBatchSize ?? batchSize, 'validationBatchSize', where),
     // Keras's 'auto': a live bar on a terminal, one line per epoch elsewhere.
-    verbose: args.verbose ?? (typeof process !== 'undefined' && process.stdout?.isTTY ? 1 : 2),
+    verbose: args.verbose ?? defaultVerbose(),
     callbacks: args.callbacks ?? [],
     shuffle: args.shuffle ?? true,
     seed: args.seed,

@@ -8,18 +8,22 @@ import type { TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
 import { batchShapes, inputsFor, onDevice } from './data';
 import { arange } from './evaluate';
+import { checkVerbose, progressFor } from './progress';
 import { StepPlan } from './step';
 
 /** Options of `predict`. */
 export interface PredictArgs {
   /** Samples per batch (default 32). */
   batchSize?: number;
+  /** 0 silent, 1 a progress bar, 2 one line at the end (default 1 on a terminal, else 2), as in `fit`. */
+  verbose?: 0 | 1 | 2;
   callbacks?: Callback[];
 }
 
 export async function predictModel(model: Sequential, x: TensorLike, args: PredictArgs): Promise<Tensor> {
   const where = 'predict';
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize', where);
+  const verbose = checkVerbose(args.verbose, where);
   const backend = await ready();
   const inputs = await inputsFor(backend, model, x, where);
   await model.placeOn(backend);
@@ -32,8 +36,13 @@ export async function predictModel(model: Sequential, x: TensorLike, args: Predi
   const xData = xDevice.tensor;
   const order = arange(backend, n);
   const result = backend.alloc([n, ...outShape], dtype);
-  const callbacks = new CallbackList(args.callbacks ?? []);
-  for (const c of callbacks.callbacks) c.setModel(model);
+  const progress = progressFor(verbose);
+  const callbacks = new CallbackList([...(args.callbacks ?? []), ...(progress ? [progress] : [])]);
+  const params = { epochs: 1, steps: Math.ceil(n / batchSize), verbose };
+  for (const c of callbacks.callbacks) {
+    c.setModel(model);
+    c.setParams(params);
+  }
   const ctx = { backend, training: false, step: 0, runSeed: 0, logitsLayer: null };
   /** Rows `[start, start + rows)` of x through the model, into the same rows of the result. */
   const predictBatch = (start: number, rows: number) => {

@@ -1,21 +1,39 @@
 /**
- * Keras-style progress output. `verbose: 2` prints one line per epoch; `verbose: 1` on a terminal redraws
- * a bar in place (at most 10 times a second) and ends each epoch with the same line. Where stdout is not
- * a terminal (CI logs, files, the browser) only whole lines are written, never carriage returns.
+ * Keras 3's progress output (`keras/src/utils/progbar.py` and `callbacks/progbar_logger.py`), for `fit`,
+ * `evaluate` and `predict`:
+ *
+ * - `verbose: 1` on a terminal redraws `  7/32 ━━━━━━━━━━━━━━━━━━━━ 2s 4ms/step - loss: 0.3121` in place (at
+ *   most every 50 ms): the step counter padded to the target's width, the done part of the bar green and
+ *   the rest grey, the remaining time (`5s`, `1:05`, `1:00:05`) while running and the whole seconds spent
+ *   once done, the time per step (`s`, `ms` or `us`, the first step left out once there are more), and the
+ *   logs (`.4f`, or `.4e` up to 1e-3). Without colours the escapes are left out and the remaining part of
+ *   the bar is blank.
+ * - `verbose: 1` where stdout is no terminal (CI logs, files, the browser console) writes only each
+ *   finished line, never a carriage return.
+ * - `verbose: 2` writes `32/32 - 2s - 4ms/step - loss: 0.3121` when each pass ends.
+ *
+ * `fit` prints `Epoch 3/10` before each epoch when it runs more than one.
  */
 import { Callback, type Logs } from '../callbacks/callback';
+import { invalid, received } from '../errors';
+import { platform, type TextSink } from '../platform';
+import { pyExp, pyFixed } from './py-format';
 
-/** A text sink: `isTTY` says whether carriage-return redraws are allowed. */
-export type Writer = { write(text: string): void; isTTY: boolean };
+export type { TextSink as Writer };
 
-function defaultWriter(): Writer {
-  const stdout = typeof process !== 'undefined' ? process.stdout : undefined;
-  if (stdout && typeof stdout.write === 'function') return { write: (t) => void stdout.write(t), isTTY: Boolean(stdout.isTTY) };
+const BOLD = '\x1b[1m';
+const GREEN = '\x1b[32m';
+const GREY = '\x1b[37m';
+const RESET = '\x1b[0m';
+
+/** `console.log` per finished line: where there is no stdout (browsers). */
+function consoleSink(): TextSink {
   let pending = '';
   return {
     isTTY: false,
-    write: (t) => {
-      pending += t;
+    colors: false,
+    write: (text) => {
+      pending += text;
       const lines = pending.split('\n');
       pending = lines.pop()!;
       for (const line of lines) console.log(line);
@@ -23,93 +41,200 @@ function defaultWriter(): Writer {
   };
 }
 
-/** `0.06234` → `0.0623`; large or tiny values in exponent form. */
-export function formatLogValue(value: number): string {
-  const a = Math.abs(value);
-  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return value.toExponential(4);
-  return value.toFixed(4);
+/** Keras's `verbose='auto'`: a live bar on a terminal, one line per pass elsewhere. */
+export function defaultVerbose(): 1 | 2 {
+  return platform.stdout()?.isTTY ? 1 : 2;
 }
 
-/** `accuracy: 0.9812 - loss: 0.0623`, keys sorted as Keras 3 prints them. */
-export function formatLogs(logs: Logs): string {
-  return Object.keys(logs)
-    .filter((k) => k !== 'batch' && k !== 'size')
-    .sort()
-    .map((k) => `${k}: ${formatLogValue(logs[k])}`)
-    .join(' - ');
+/** `verbose` checked (0, 1 or 2), `undefined` meaning {@link defaultVerbose}. */
+export function checkVerbose(verbose: unknown, where: string): 0 | 1 | 2 {
+  if (verbose === undefined) return defaultVerbose();
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) invalid({ what: 'verbose', where, expected: '0, 1 or 2', received: received('verbose', verbose) });
+  return verbose;
 }
 
-/** Keras 3's durations: whole seconds from one second up, else whole milliseconds. */
-function formatDuration(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms)}ms`;
+/** The progress logger of a pass with `verbose`, or null when silent. */
+export function progressFor(verbose: 0 | 1 | 2): ProgressLogger | null {
+  return verbose === 0 ? null : new ProgressLogger(verbose);
 }
 
-/** Keras 3's time per step: `4ms/step`, `120us/step`, `2s/step`. */
-function formatPerStep(ms: number): string {
-  if (ms >= 1000) return `${Math.round(ms / 1000)}s/step`;
-  if (ms >= 1) return `${Math.round(ms)}ms/step`;
-  return `${Math.round(ms * 1000)}us/step`;
+/** Seconds since an arbitrary origin. */
+export type Clock = () => number;
+
+const wallClock: Clock = () => (typeof performance !== 'undefined' ? performance.now() : Date.now()) / 1000;
+
+/** A log value as Keras's bar prints it (`verbose: 2` tests `avg > 1e-3`, `verbose: 1` its absolute value). */
+function formatValue(value: number, absolute: boolean): string {
+  return (absolute ? Math.abs(value) : value) > 1e-3 ? pyFixed(value, 4) : pyExp(value, 4);
 }
 
-export class ProgressLogger extends Callback {
-  private epochStart = 0;
-  private lastDraw = 0;
-  private lastLogs: Logs = {};
-  private readonly out: Writer;
+/** Keras's `_format_time`: ` 4ms/step`, ` 120us/step`, ` 2s/step` (with its leading space). */
+function formatPerUnit(seconds: number, unit: string): string {
+  if (seconds >= 1 || seconds === 0) return ` ${pyFixed(seconds, 0)}s/${unit}`;
+  if (seconds >= 1e-3) return ` ${pyFixed(seconds * 1000, 0)}ms/${unit}`;
+  return ` ${pyFixed(seconds * 1e6, 0)}us/${unit}`;
+}
+
+/** Keras's remaining time: `42s`, `1:05`, `1:00:05` (Python's `%d` truncates). */
+function formatEta(eta: number): string {
+  const two = (n: number) => String(Math.trunc(n)).padStart(2, '0');
+  if (eta > 3600) return `${Math.trunc(Math.floor(eta / 3600))}:${two(Math.floor((eta % 3600) / 60))}:${two(eta % 60)}`;
+  if (eta > 60) return `${Math.trunc(Math.floor(eta / 60))}:${two(eta % 60)}`;
+  return `${Math.trunc(eta)}s`;
+}
+
+/** Keras's `Progbar` with every metric shown as given (what `ProgbarLogger` asks for). */
+export class Progbar {
+  private readonly values = new Map<string, number>();
+  private readonly start: number;
+  private lastUpdate = 0;
+  private timeAfterFirstStep: number | null = null;
+  private prevTotalWidth = 0;
 
   /**
-   * @param verbose 1: a bar redrawn in place on a terminal (whole lines elsewhere); 2: one line per epoch.
-   * @param writer Where to write (default: stdout in Node, console.log lines in the browser).
+   * @param target Steps of the pass (null or 0: unknown).
+   * @param verbose 1: a bar (redrawn in place on a terminal); 2: one line when the pass ends.
+   * @param out Where to write.
+   * @param clock Seconds (default: `performance.now()`); tests pass their own.
+   */
+  constructor(
+    private readonly target: number | null,
+    private readonly verbose: 1 | 2,
+    private readonly out: TextSink,
+    private readonly clock: Clock = wallClock,
+    private readonly width = 20,
+    private readonly interval = 0.05,
+    private readonly unit = 'step',
+  ) {
+    this.start = clock();
+  }
+
+  /** Keras's `update(current, values, finalize)`; keys `batch` and `size` are not logs and are skipped. */
+  update(current: number, logs: Logs = {}, finalize = this.target !== null && current >= this.target): void {
+    for (const [k, v] of Object.entries(logs)) if (k !== 'batch' && k !== 'size') this.values.set(k, v);
+    const now = this.clock();
+    const perUnit = this.estimateStepDuration(current, now);
+    const known = this.target !== null && this.target > 0;
+    if (this.verbose === 1) {
+      const live = this.out.isTTY;
+      if (live ? now - this.lastUpdate < this.interval && !finalize : !finalize) return;
+      const colors = live && this.out.colors;
+      const paint = (code: string, text: string) => (colors ? `${code}${text}${RESET}` : text);
+      let bar: string;
+      if (known) {
+        const target = this.target!;
+        const done = Math.trunc((this.width * current) / target);
+        bar = `${paint(BOLD, `${String(current).padStart(String(target).length)}/${target}`)} `;
+        if (done > 0) bar += paint(GREEN, '━'.repeat(done));
+        bar += paint(GREY, (colors ? '━' : ' ').repeat(Math.max(0, this.width - done)));
+      } else {
+        bar = `${String(current).padStart(7)}/Unknown`;
+      }
+      const time = known && !finalize ? formatEta(perUnit * (this.target! - current)) : `${pyFixed(now - this.start, 0)}s`;
+      let info = ` ${paint(BOLD, time)}${formatPerUnit(perUnit, this.unit)}`;
+      for (const [k, v] of this.values) info += ` - ${k}: ${formatValue(v, true)}`;
+      // Keras pads with spaces over a longer previous line, counting characters without the escapes.
+      const totalWidth = stripEscapes(bar).length + stripEscapes(info).length;
+      let message = live ? `${'\b'.repeat(this.prevTotalWidth)}\r${bar}${info}` : `${bar}${info}`;
+      if (live && this.prevTotalWidth > totalWidth) message += ' '.repeat(this.prevTotalWidth - totalWidth);
+      if (finalize || !live) message += '\n';
+      this.out.write(message);
+      this.prevTotalWidth = totalWidth;
+    } else if (finalize && known) {
+      const target = this.target!;
+      let info = `${String(current).padStart(String(target).length)}/${target} - ${pyFixed(now - this.start, 0)}s -${formatPerUnit(perUnit, this.unit)}`;
+      for (const [k, v] of this.values) info += ` - ${k}: ${formatValue(v, false)}`;
+      this.out.write(`${info}\n`);
+    }
+    this.lastUpdate = now;
+  }
+
+  /** Keras's estimate: the first step (compilation, warm-up) is left out once there are more. */
+  private estimateStepDuration(current: number, now: number): number {
+    if (!current) return 0;
+    const perUnit = this.timeAfterFirstStep !== null && current > 1 ? (now - this.timeAfterFirstStep) / (current - 1) : (now - this.start) / current;
+    if (current === 1) this.timeAfterFirstStep = now;
+    return perUnit;
+  }
+}
+
+function stripEscapes(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+/** Keras's `ProgbarLogger`: one Progbar per epoch of `fit`, per `evaluate` and per `predict`. */
+export class ProgressLogger extends Callback {
+  private bar: Progbar | null = null;
+  private inFit = false;
+  private readonly out: TextSink;
+
+  /**
+   * @param verbose 1: a bar (redrawn in place on a terminal); 2: one line per pass.
+   * @param writer Where to write (default: stdout in Node, `console.log` lines in a browser).
+   * @param clock Seconds (default: `performance.now()`); tests pass their own.
    */
   constructor(
     private readonly verbose: 1 | 2,
-    writer?: Writer,
+    writer?: TextSink,
+    private readonly clock: Clock = wallClock,
   ) {
     super();
-    this.out = writer ?? defaultWriter();
-  }
-
-  private get live(): boolean {
-    return this.verbose === 1 && this.out.isTTY;
-  }
-
-  override onEpochBegin(epoch: number): void {
-    this.epochStart = Date.now();
-    this.out.write(`Epoch ${epoch + 1}/${this.params.epochs}\n`);
+    this.out = writer ?? platform.stdout() ?? consoleSink();
   }
 
   /** True when this logger wants per-batch logs (a live bar on a terminal). */
   get wantsBatchLogs(): boolean {
-    return this.live;
+    return this.verbose === 1 && this.out.isTTY;
   }
 
-  override onTrainBatchEnd(batch: number, logs: Logs = {}): void {
-    if (!this.live) return;
-    const now = Date.now();
-    const steps = Number(this.params.steps);
-    // Redraw at most 10 times a second (and always on the last batch).
-    if (now - this.lastDraw < 100 && batch + 1 < steps) return;
-    this.lastDraw = now;
-    if (Object.keys(logs).some((k) => k !== 'batch' && k !== 'size')) this.lastLogs = logs;
-    const done = Math.min(20, Math.floor((20 * (batch + 1)) / steps));
-    const bar = '━'.repeat(done) + ' '.repeat(20 - done);
-    const elapsed = now - this.epochStart;
-    const eta = (elapsed / (batch + 1)) * (steps - batch - 1);
-    const metrics = formatLogs(this.lastLogs);
-    this.out.write(`\r${batch + 1}/${steps} ${bar} ${formatDuration(eta)} ${formatPerStep(elapsed / (batch + 1))}${metrics ? ` - ${metrics}` : ''}\x1b[K`);
+  private begin(): void {
+    const steps = this.params.steps;
+    this.bar = new Progbar(typeof steps === 'number' ? steps : null, this.verbose, this.out, this.clock);
   }
 
-  override onEpochEnd(_epoch: number, logs: Logs = {}): void {
+  private step(batch: number, logs?: Logs): void {
+    if (this.verbose === 1) this.bar?.update(batch + 1, logs, false);
+  }
+
+  private finish(logs?: Logs): void {
     const steps = Number(this.params.steps);
-    const elapsed = Date.now() - this.epochStart;
-    const perStep = formatPerStep(elapsed / Math.max(steps, 1));
-    this.lastLogs = {};
-    if (this.verbose === 1) {
-      const prefix = this.live ? '\r' : '';
-      const suffix = this.live ? '\x1b[K' : '';
-      this.out.write(`${prefix}${steps}/${steps} ${'━'.repeat(20)} ${formatDuration(elapsed)} ${perStep} - ${formatLogs(logs)}${suffix}\n`);
-    } else {
-      this.out.write(`${steps}/${steps} - ${formatDuration(elapsed)} - ${perStep} - ${formatLogs(logs)}\n`);
-    }
+    this.bar?.update(steps, logs, true);
+    this.bar = null;
+  }
+
+  override onTrainBegin(): void {
+    // Validation inside fit is silent, as in Keras.
+    this.inFit = true;
+  }
+  override onEpochBegin(epoch: number): void {
+    this.begin();
+    const epochs = Number(this.params.epochs);
+    if (epochs > 1) this.out.write(`Epoch ${epoch + 1}/${epochs}\n`);
+  }
+  override onTrainBatchEnd(batch: number, logs?: Logs): void {
+    this.step(batch, logs);
+  }
+  override onEpochEnd(_epoch: number, logs?: Logs): void {
+    this.finish(logs);
+  }
+  override onTestBegin(): void {
+    if (!this.inFit) this.begin();
+  }
+  override onTestBatchEnd(batch: number, logs?: Logs): void {
+    if (!this.inFit) this.step(batch, logs);
+  }
+  override onTestEnd(logs?: Logs): void {
+    if (!this.inFit) this.finish(logs);
+  }
+  override onPredictBegin(): void {
+    this.begin();
+  }
+  override onPredictBatchEnd(batch: number): void {
+    // Predictions are not logs.
+    this.step(batch);
+  }
+  override onPredictEnd(): void {
+    this.finish();
   }
 }

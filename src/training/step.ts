@@ -40,9 +40,10 @@ export class Accumulators {
   /** Read the sums (one wait for the device) and turn them into logs, keys prefixed by `prefix`. */
   async read(prefix = ''): Promise<Logs> {
     const [loss, ...states] = await Promise.all([this.loss.data(), ...this.metrics.map((t) => t.data())]);
-    const logs: Logs = { [`${prefix}loss`]: loss[1] > 0 ? loss[0] / loss[1] : 0 };
-    this.metricList.forEach((m, i) => (logs[`${prefix}${m.name}`] = m.result(states[i])));
-    return logs;
+    const entries: [string, number][] = [[`${prefix}loss`, loss[1] > 0 ? loss[0] / loss[1] : 0]];
+    this.metricList.forEach((m, i) => entries.push([`${prefix}${m.name}`, m.result(states[i])]));
+    // Keys in sorted order, as Keras's logs (`pythonify_logs` sorts them): the progress line shows them so.
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
   dispose(): void {

@@ -63,11 +63,17 @@ describe('bad input', () => {
 
   it('lists the valid names for an unknown identifier', () => {
     const model = new keras.Sequential([new keras.layers.Dense(1, { inputShape: [2] })]);
+    // @ts-expect-error: a misspelt name does not compile; JavaScript callers get the error at run time
     expect(() => model.compile({ optimizer: 'adamm', loss: 'mse' })).toThrow(UnknownIdentifierError);
+    // @ts-expect-error: a misspelt name does not compile; JavaScript callers get the error at run time
     expect(() => model.compile({ optimizer: 'adamm', loss: 'mse' })).toThrow(/'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamw'.*Received: 'adamm'/);
+    // @ts-expect-error: a misspelt name does not compile; JavaScript callers get the error at run time
     expect(() => model.compile({ optimizer: 'adam', loss: 'cross_entropy' })).toThrow(/'mean_squared_error'/);
+    // @ts-expect-error: a misspelt name does not compile; JavaScript callers get the error at run time
     expect(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['acuracy'] })).toThrow(/'accuracy'/);
+    // @ts-expect-error: a misspelt name does not compile; JavaScript callers get the error at run time
     expect(() => new keras.layers.Dense(2, { activation: 'rellu' })).toThrow(/'relu'/);
+    // @ts-expect-error: a misspelt name does not compile; JavaScript callers get the error at run time
     expect(() => new keras.layers.Dense(2, { kernelInitializer: 'he_norm' })).toThrow(/'he_normal'/);
   });
 

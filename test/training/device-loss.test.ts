@@ -8,6 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as keras from '../../src';
 import { CpuBackend } from '../../src/backend/cpu/cpu-backend';
 
+// A backend added at run time is made known to the compiler the way users do it.
+declare module '../../src/identifiers' {
+  interface CustomBackendNames {
+    losing: true;
+  }
+}
+
 class LosingBackend extends CpuBackend {
   override readonly readsAreCheap = false;
   flushes = 0;

@@ -26,7 +26,7 @@ function randomMatrix(rows: number, cols: number, seed: number): number[][] {
 
 interface Case {
   layers: () => keras.layers.Layer[];
-  loss: string | keras.losses.Loss;
+  loss: keras.losses.LossName | keras.losses.Loss;
   y: number[][] | number[];
   training?: boolean;
 }

@@ -7,6 +7,7 @@
  * Node) is imported only when a backend is created.
  */
 import { BackendUnavailableError, DeviceError } from '../../errors';
+import { platform } from '../../platform';
 import type { BackendOptions } from '../registry';
 
 /** WebGPU's flag values, spelled out so this code does not depend on the globals Dawn leaves undefined. */
@@ -39,7 +40,7 @@ export interface AcquiredDevice {
 let dawnGpu: Promise<GPU> | undefined;
 
 /** True in Node (where WebGPU is Dawn's Node binding). */
-export const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+export const isNode = platform.isNode();
 
 /** CPU threads of this machine as the platform reports them (`navigator.hardwareConcurrency`), or null (Node 20). */
 export function hardwareThreads(): number | null {
@@ -47,17 +48,8 @@ export function hardwareThreads(): number | null {
 }
 
 async function loadDawn(): Promise<GPU> {
-  // A variable specifier hides the import from bundlers: browser builds never try to include Dawn.
-  const specifier = 'webgpu';
-  let dawn: { create(flags: string[]): GPU; globals: Record<string, unknown> };
-  try {
-    dawn = await import(/* @vite-ignore */ specifier);
-  } catch (error) {
-    throw new BackendUnavailableError(
-      `WebGPU is not available in Node: the optional npm package 'webgpu' (Dawn) could not be loaded ` +
-        `(${(error as Error).message.split('\n')[0]}).\nhint: npm install webgpu, or setBackend('cpu').`,
-    );
-  }
+  // The Node platform imports the optional package; the browser build has no Dawn at all.
+  const dawn = await platform.loadDawn();
   // Browsers define GPUBufferUsage, GPUMapMode, … as globals; Dawn exports them. Define the missing ones.
   for (const [key, value] of Object.entries(dawn.globals)) {
     if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
@@ -66,7 +58,7 @@ async function loadDawn(): Promise<GPU> {
 }
 
 async function findGpu(options: BackendOptions): Promise<GPU> {
-  if (options.gpu) return options.gpu;
+  if (options.gpu) return options.gpu as GPU;
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
   if (isNode) {
@@ -100,9 +92,10 @@ function describeInfo(info: Partial<GPUAdapterInfo> | undefined): string {
 /** The device to run on: `options.device` as given, or a new one with the adapter's real limits. */
 export async function acquireDevice(options: BackendOptions): Promise<AcquiredDevice> {
   if (options.device) {
-    const info = (options.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    const device = options.device as GPUDevice;
+    const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const fallback = (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? false;
-    return { device: options.device, description: describeInfo(info), isCpuAdapter: isCpuAdapterInfo(info, fallback), ownsDevice: false };
+    return { device, description: describeInfo(info), isCpuAdapter: isCpuAdapterInfo(info, fallback), ownsDevice: false };
   }
   const gpu = await findGpu(options);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });

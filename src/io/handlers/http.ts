@@ -5,12 +5,12 @@
  */
 import { ValueError } from '../../errors';
 import { manifestParts, modelJSONToArtifacts, parseModelJSON } from '../model-json';
-import type { IOHandler, LoadOptions, ModelArtifacts } from '../types';
+import type { FetchResponse, IOHandler, LoadOptions, ModelArtifacts } from '../types';
 
 type Fetch = NonNullable<LoadOptions['fetchFunc']>;
 
-async function fetchOk(fetchFunc: Fetch, url: string, what: string): Promise<Response> {
-  let response: Response;
+async function fetchOk(fetchFunc: Fetch, url: string, what: string): Promise<FetchResponse> {
+  let response: FetchResponse;
   try {
     response = await fetchFunc(url);
   } catch (error) {
@@ -34,7 +34,7 @@ function absolute(url: string): URL {
 export function httpHandler(url: string, options: LoadOptions = {}): IOHandler {
   return {
     async load(): Promise<ModelArtifacts> {
-      const fetchFunc: Fetch | undefined = options.fetchFunc ?? (globalThis.fetch ? (u, init) => globalThis.fetch(u, init) : undefined);
+      const fetchFunc: Fetch | undefined = options.fetchFunc ?? (globalThis.fetch ? (u) => globalThis.fetch(u) : undefined);
       if (!fetchFunc) throw new ValueError(`Invalid source for loadModel: expected fetch to be available for '${url}'. Received: no global fetch.\nhint: pass { fetchFunc }.`);
       const modelUrl = absolute(url);
       const text = await (await fetchOk(fetchFunc, modelUrl.href, 'model.json')).text();

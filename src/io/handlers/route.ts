@@ -3,10 +3,9 @@
  * objects as they are, and (for loading) artifacts objects directly.
  */
 import { ValueError, describe, invalid } from '../../errors';
-import { isNode } from '../node-fs';
+import { platform } from '../../platform';
 import type { IOHandler, LoadOptions, ModelArtifacts } from '../types';
 import { downloadsHandler, indexedDBHandler } from './browser';
-import { fileHandler } from './file';
 import { httpHandler } from './http';
 
 const SCHEMES = "'file://', 'downloads://', 'indexeddb://' or 'http(s)://'";
@@ -35,7 +34,7 @@ export function saveHandlerFor(target: unknown): IOHandler & Required<Pick<IOHan
   let handler: IOHandler;
   if (scheme === 'downloads') handler = downloadsHandler(rest);
   else if (scheme === 'indexeddb') handler = indexedDBHandler(rest);
-  else if (scheme === null || scheme === 'file') handler = fileHandler(target);
+  else if (scheme === null || scheme === 'file') handler = platform.fileHandler(target);
   else if (scheme === 'http' || scheme === 'https') {
     throw new ValueError(`Invalid target for saveModel: expected a writable destination. Received: '${target}' (http(s) URLs can only be loaded from).\nhint: save to a folder or 'downloads://name' and serve the files; or pass an IO handler that uploads.`);
   } else {
@@ -65,8 +64,8 @@ export function loadHandlerFor(source: unknown, options: LoadOptions, where: str
   let handler: IOHandler;
   if (scheme === 'indexeddb') handler = indexedDBHandler(rest);
   else if (scheme === 'http' || scheme === 'https') handler = httpHandler(source, options);
-  else if (scheme === 'file') handler = fileHandler(source);
-  else if (scheme === null) handler = isNode() ? fileHandler(source) : httpHandler(source, options);
+  else if (scheme === 'file') handler = platform.fileHandler(source);
+  else if (scheme === null) handler = platform.isNode() ? platform.fileHandler(source) : httpHandler(source, options);
   else if (scheme === 'downloads') {
     throw new ValueError(`Invalid source for ${where}: expected something to read from. Received: '${source}' (downloads:// only saves).\nhint: serve the downloaded files and load their http(s) URL, or read them with tf.io.browserFiles.`);
   } else {
