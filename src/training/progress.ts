@@ -159,7 +159,6 @@ export class Progbar {
 }
 
 function stripEscapes(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
