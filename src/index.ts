@@ -10,6 +10,7 @@ export * as optimizers from './optimizers';
 export * as initializers from './initializers';
 export * as activations from './activations';
 export * as callbacks from './callbacks';
+export * as data from './data';
 export * as errors from './errors';
 export * as config from './config';
 export * as utils from './utils';
