@@ -50,7 +50,8 @@ export async function* batchElements<T>(source: AsyncIterable<T>, batchSize: num
       }
       for (let p = 0; p < split.parts.length; p++) {
         const name = structure.names[p];
-        const block = await toBlock(split.parts[p], `${name} of element ${index}`, WHERE);
+        const maybe = toBlock(split.parts[p], `${name} of element ${index}`, WHERE);
+        const block = maybe instanceof Promise ? await maybe : maybe;
         if (index === 0) samples[p] = block.shape;
         else if (!shapesEqual(block.shape, samples[p])) throw raggedError(name, index, samples[p], block.shape, batchIndex);
         pending[p].push(block);

@@ -8,7 +8,7 @@
  */
 import type { TypedArray } from '../backend/backend';
 import { ShapeError, ValueError, describe } from '../errors';
-import { toHostArray } from '../tensor/convert';
+import { nestedToHostArray, toHostArray } from '../tensor/convert';
 import { sizeOf } from '../tensor/shape';
 import { Tensor, type NestedArray } from '../tensor/tensor';
 
@@ -126,10 +126,11 @@ export interface Block {
 }
 
 /**
- * A part as a {@link Block}: a tensor is read (on its backend), a nested array is checked and flattened,
- * a typed array is 1-D, a shaped array is checked; typed arrays are used as they are (no copy).
+ * A part as a {@link Block}: a nested array is checked and flattened, a typed array is 1-D, a shaped
+ * array is checked, typed arrays are used as they are (no copy); only a tensor needs a promise (it is
+ * read on its backend), so plain data costs no await per element.
  */
-export async function toBlock(value: unknown, what: string, where: string): Promise<Block> {
+export function toBlock(value: unknown, what: string, where: string): Block | Promise<Block> {
   if (typeof value === 'number') return { values: [value], shape: [] };
   if (isShapedArray(value)) {
     const { values, shape } = value;
@@ -138,10 +139,10 @@ export async function toBlock(value: unknown, what: string, where: string): Prom
     }
     return { values: value.values, shape: [...shape] };
   }
-  if (!Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof Tensor)) {
-    throw new ValueError(`Invalid ${what} for ${where}: expected a number, a nested array of numbers, a typed array, a { values, shape } array or a Tensor. Received: ${describe(value)}.`);
-  }
-  return toHostArray(value as Tensor | NestedArray | TypedArray, what, where);
+  if (ArrayBuffer.isView(value)) return { values: value as TypedArray, shape: [(value as TypedArray).length] };
+  if (Array.isArray(value)) return nestedToHostArray(value, what, where);
+  if (value instanceof Tensor) return toHostArray(value, what, where);
+  throw new ValueError(`Invalid ${what} for ${where}: expected a number, a nested array of numbers, a typed array, a { values, shape } array or a Tensor. Received: ${describe(value)}.`);
 }
 
 /** True when the values of a block came as float32. */

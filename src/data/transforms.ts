@@ -5,14 +5,17 @@
  */
 import { randomU32 } from '../random';
 
-/** `fn` applied to each element (awaited when it returns a promise). */
+/** `fn` applied to each element (a returned promise is awaited: `yield` in an async generator awaits). */
 export async function* mapElements<T, U>(source: AsyncIterable<T>, fn: (element: T) => U | Promise<U>): AsyncGenerator<U, void, undefined> {
-  for await (const element of source) yield await fn(element);
+  for await (const element of source) yield fn(element);
 }
 
-/** The elements for which `predicate` holds (awaited when it returns a promise). */
+/** The elements for which `predicate` holds (awaited only when it returns a promise: no tick per element otherwise). */
 export async function* filterElements<T>(source: AsyncIterable<T>, predicate: (element: T) => boolean | Promise<boolean>): AsyncGenerator<T, void, undefined> {
-  for await (const element of source) if (await predicate(element)) yield element;
+  for await (const element of source) {
+    const keep = predicate(element);
+    if (keep instanceof Promise ? await keep : keep) yield element;
+  }
 }
 
 /** The first `count` elements; the source is closed right after the last one, never read past it. */

@@ -91,6 +91,11 @@ export async function toHostArray(data: TensorLike, what: string, where: string,
       `Invalid ${what} for ${where}: expected a Tensor, a nested array of numbers or a typed array. Received: ${describe(data)}.`,
     );
   }
+  return nestedToHostArray(data, what, where);
+}
+
+/** A nested array of numbers, checked rectangular and numeric, as flat float64 values and a shape (synchronous). */
+export function nestedToHostArray(data: NestedArray, what: string, where: string): HostArray {
   const nested = nestedShape(data, where, what);
   const values = new Float64Array(sizeOf(nested));
   flattenNested(data, values.length, values);
