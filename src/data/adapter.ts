@@ -44,6 +44,7 @@ export interface DataAdapter<B> {
 
 /** A batch on the device, what the training step reads (made by the in-memory adapter or an upload stage). */
 export interface DeviceBatch {
+  /** Samples in this batch (the last one of an epoch may be smaller). */
   rows: number;
   /** `[rows, features]`. */
   x: Tensor;
@@ -55,6 +56,7 @@ export interface DeviceBatch {
 
 /** A batch on the host, converted to the compute dtype and checked finite; its arrays belong to the consumer. */
 export interface HostBatch {
+  /** Samples in this batch. */
   rows: number;
   /** `[rows, features]`: each sample flattened (its shape is `DatasetAdapter.sampleShape`). */
   x: BatchArray;

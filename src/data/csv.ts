@@ -11,6 +11,7 @@ import { CsvScanner, type CsvRecord } from './csv-scanner';
 import { Dataset, UNKNOWN_CARDINALITY } from './dataset';
 
 const WHERE = 'fromCSV';
+const LEAVE_OUT = 'leave the column out (name the columns to keep in columnConfigs, with configuredColumnsOnly: true), or encode it as numbers in the file.';
 
 /** How one column is read (TF.js's `ColumnConfig`). */
 export interface ColumnConfig {
@@ -65,7 +66,7 @@ function checkColumnConfig(name: string, config: unknown): ColumnConfig {
       where,
       expected: "'float32', 'int32' or 'bool'",
       received: received('dtype', c.dtype),
-      hint: (c.dtype as string) === 'string' ? 'rows are numbers for training: encode strings with map(), or leave the column out with configuredColumnsOnly.' : undefined,
+      hint: (c.dtype as string) === 'string' ? `rows are numbers for training: ${LEAVE_OUT}` : undefined,
     });
   }
   if (c.default !== undefined && (typeof c.default !== 'number' || !Number.isFinite(c.default))) {
@@ -163,7 +164,7 @@ function parseField(raw: string, column: Column, line: number): number {
       where: WHERE,
       expected: 'a number',
       received: `${describe(raw)} at line ${line}`,
-      hint: 'give the column dtype: bool, encode it with map(), or leave it out with columnConfigs and configuredColumnsOnly: true.',
+      hint: `true/false text reads with dtype 'bool'; for other text, ${LEAVE_OUT}`,
     });
   }
   return config.dtype === 'int32' ? Math.floor(value) : value;

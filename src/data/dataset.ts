@@ -87,6 +87,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     return this.open();
   }
 
+  /** A fresh iteration, for `for await (const element of dataset)`. */
   [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     return this.open();
   }

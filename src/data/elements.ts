@@ -66,11 +66,18 @@ export interface Structure {
   readonly kind: 'bare' | 'tuple' | 'object';
   /** Roles of the parts, in order. */
   readonly roles: readonly Role[];
-  /** Names of the parts as the user wrote them (`x`, `[1]`, `ys`, …), for messages. */
+  /** Names of the parts for messages: the roles for a tuple or a lone x, the keys (`xs`, `ys`, …) for an object. */
   readonly names: readonly string[];
   /** A short description (`[x, y]`, `{ xs, ys }`, `x`), equal for equal structures. */
   readonly signature: string;
 }
+
+// Made once: every element of a stream is split, so its structure should cost nothing.
+const BARE: Structure = { kind: 'bare', roles: ['x'], names: ['x'], signature: 'x' };
+const TUPLES: Structure[] = [1, 2, 3].map((n) => {
+  const roles = ROLES.slice(0, n);
+  return { kind: 'tuple', roles, names: roles, signature: `[${roles.join(', ')}]` };
+});
 
 /** True for `{ values, shape }` with a typed array and an array of dimensions. */
 export function isShapedArray(value: unknown): value is ShapedArray {
@@ -94,10 +101,9 @@ export function splitElement(element: unknown, where: string, index: number): { 
     if (element.length < 1 || element.length > 3) {
       badElement(where, index, element, 'a JavaScript array at the top of an element is a tuple; wrap a feature vector as [x] or { xs: x }, or yield a Float32Array.');
     }
-    const roles = ROLES.slice(0, element.length);
-    return { structure: { kind: 'tuple', roles, names: roles, signature: `[${roles.join(', ')}]` }, parts: element };
+    return { structure: TUPLES[element.length - 1], parts: element };
   }
-  if (isPart(element)) return { structure: { kind: 'bare', roles: ['x'], names: ['x'], signature: 'x' }, parts: [element] };
+  if (isPart(element)) return { structure: BARE, parts: [element] };
   if (typeof element === 'object' && element !== null) {
     const keys = Object.keys(element).filter((k) => (element as Record<string, unknown>)[k] !== undefined);
     const unknown = keys.filter((k) => !(k in KEYS));
