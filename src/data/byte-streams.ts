@@ -1,11 +1,11 @@
 /**
  * Byte streams for `fromCSV`, read a chunk at a time and closed when the reader stops: a file in Node
  * (a path, `file://`), a URL through `fetch` streams, a `Blob`/`File` through `.stream()`, a web
- * `ReadableStream`, or any async iterable of bytes or text (a Node `Readable`). Node's file system is
- * imported only when a file is read, under a name bundlers do not follow, so browsers never load it.
+ * `ReadableStream`, or any async iterable of bytes or text (a Node `Readable`). Files are read through
+ * `src/platform` (Node's file system exists only in the Node build).
  */
 import { ValueError, describe } from '../errors';
-import { isNode } from '../io/node-fs';
+import { platform } from '../platform';
 import { badState } from '../utils/options';
 
 /** Where `fromCSV` reads from. */
@@ -22,16 +22,12 @@ const FILE_CHUNK_BYTES = 64 * 1024;
 
 type Kind = { kind: 'file'; path: string } | { kind: 'url'; url: string } | { kind: 'blob'; blob: Blob } | { kind: 'stream'; stream: ReadableStream<Uint8Array> } | { kind: 'iterable'; iterable: AsyncIterable<Uint8Array | string> };
 
-function nodeImport<T>(name: string): Promise<T> {
-  return import(/* @vite-ignore */ name) as Promise<T>;
-}
-
 /** What a source is, decided when the dataset is made (so a wrong source fails at once). */
 export function classifySource(source: unknown, where: string): Kind {
   const text = source instanceof URL ? source.href : source;
   if (typeof text === 'string') {
     if (text === '') throw new ValueError(`Invalid source for ${where}: expected a path or a URL. Received: ''.`);
-    if (!isNode() || /^(https?|blob|data):/i.test(text)) return { kind: 'url', url: text };
+    if (!platform.isNode() || /^(https?|blob|data):/i.test(text)) return { kind: 'url', url: text };
     return { kind: 'file', path: text };
   }
   if (typeof Blob !== 'undefined' && source instanceof Blob) return { kind: 'blob', blob: source };
@@ -44,11 +40,11 @@ export function classifySource(source: unknown, where: string): Kind {
 }
 
 async function* fileChunks(path: string, where: string): AsyncGenerator<Uint8Array, void, undefined> {
-  const fs = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises');
-  if (/^file:/i.test(path)) path = (await nodeImport<typeof import('node:url')>('node:url')).fileURLToPath(path);
+  const { fs } = await platform.nodeFs(where);
   let handle: Awaited<ReturnType<typeof fs.open>>;
   try {
-    handle = await fs.open(path, 'r');
+    // fs.open takes a file: URL as it is.
+    handle = await fs.open(/^file:/i.test(path) ? new URL(path) : path, 'r');
   } catch (error) {
     throw new ValueError(`Invalid source for ${where}: expected a readable file. Received: '${path}' (${(error as Error).message}).`);
   }
