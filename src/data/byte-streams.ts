@@ -8,11 +8,45 @@ import { ValueError, describe } from '../errors';
 import { platform } from '../platform';
 import { badState } from '../utils/options';
 
-/** Where `fromCSV` reads from. */
-export type CSVSource = string | URL | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>;
+// The web types below are structural, so the public declarations need no DOM library: a real URL,
+// Blob, File, ReadableStream and fetch all fit them.
 
-/** `fetch`'s signature, for a custom fetch (as `loadModel`'s `fetchFunc`). */
-export type FetchFunc = (input: string, init?: RequestInit) => Promise<Response>;
+/** A web `ReadableStream`'s reader, as far as `fromCSV` uses it. */
+export interface ByteStreamReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
+  releaseLock(): void;
+}
+
+/** A web `ReadableStream` of bytes (a `Response.body`, a `Blob.stream()`). */
+export interface ByteStream {
+  getReader(): ByteStreamReader;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** A `Blob` or `File` (read through `.stream()`). */
+export interface BlobLike {
+  readonly size: number;
+  stream(): unknown;
+}
+
+/** A `URL` object. */
+export interface UrlLike {
+  readonly href: string;
+}
+
+/** What a `fetchFunc` resolves to: the parts of a fetch `Response` a streamed read uses. */
+export interface StreamingResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly body: ByteStream | null;
+}
+
+/** Where `fromCSV` reads from. */
+export type CSVSource = string | UrlLike | BlobLike | ByteStream | AsyncIterable<Uint8Array | string>;
+
+/** `fetch`'s signature as far as a streamed read uses it (the global `fetch` fits). */
+export type FetchFunc = (input: string) => Promise<StreamingResponse>;
 
 /**
  * Bytes per file read: large enough that reads are few, small enough that a chunk (and the rows it
@@ -20,19 +54,19 @@ export type FetchFunc = (input: string, init?: RequestInit) => Promise<Response>
  */
 const FILE_CHUNK_BYTES = 64 * 1024;
 
-type Kind = { kind: 'file'; path: string } | { kind: 'url'; url: string } | { kind: 'blob'; blob: Blob } | { kind: 'stream'; stream: ReadableStream<Uint8Array> } | { kind: 'iterable'; iterable: AsyncIterable<Uint8Array | string> };
+type Kind = { kind: 'file'; path: string } | { kind: 'url'; url: string } | { kind: 'blob'; blob: BlobLike } | { kind: 'stream'; stream: ByteStream } | { kind: 'iterable'; iterable: AsyncIterable<Uint8Array | string> };
 
 /** What a source is, decided when the dataset is made (so a wrong source fails at once). */
 export function classifySource(source: unknown, where: string): Kind {
-  const text = source instanceof URL ? source.href : source;
+  const text = typeof URL !== 'undefined' && source instanceof URL ? source.href : source;
   if (typeof text === 'string') {
     if (text === '') throw new ValueError(`Invalid source for ${where}: expected a path or a URL. Received: ''.`);
     if (!platform.isNode() || /^(https?|blob|data):/i.test(text)) return { kind: 'url', url: text };
     return { kind: 'file', path: text };
   }
-  if (typeof Blob !== 'undefined' && source instanceof Blob) return { kind: 'blob', blob: source };
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return { kind: 'blob', blob: source as BlobLike };
   const s = source as { getReader?: unknown; [Symbol.asyncIterator]?: unknown } | null;
-  if (s != null && typeof s.getReader === 'function') return { kind: 'stream', stream: source as ReadableStream<Uint8Array> };
+  if (s != null && typeof s.getReader === 'function') return { kind: 'stream', stream: source as ByteStream };
   if (s != null && typeof s[Symbol.asyncIterator] === 'function') return { kind: 'iterable', iterable: source as AsyncIterable<Uint8Array | string> };
   throw new ValueError(
     `Invalid source for ${where}: expected a path or URL string, a URL, a Blob or File, a ReadableStream, or an async iterable of bytes (a Node stream). Received: ${describe(source)}.`,
@@ -61,7 +95,7 @@ async function* fileChunks(path: string, where: string): AsyncGenerator<Uint8Arr
 }
 
 /** A web stream's chunks; stopping early cancels the stream (a fetch is aborted, a Blob read ends). */
-async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
+async function* readerChunks(stream: ByteStream): AsyncGenerator<Uint8Array, void, undefined> {
   const reader = stream.getReader();
   let finished = false;
   try {
@@ -71,7 +105,7 @@ async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator
         finished = true;
         return;
       }
-      yield value;
+      if (value) yield value;
     }
   } finally {
     if (!finished) await reader.cancel().catch(() => {});
@@ -80,9 +114,9 @@ async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator
 }
 
 async function* urlChunks(url: string, fetchFunc: FetchFunc | undefined, where: string): AsyncGenerator<Uint8Array, void, undefined> {
-  const doFetch: FetchFunc | undefined = fetchFunc ?? (globalThis.fetch ? (u, init) => globalThis.fetch(u, init) : undefined);
+  const doFetch: FetchFunc | undefined = fetchFunc ?? (globalThis.fetch ? (u) => globalThis.fetch(u) as Promise<StreamingResponse> : undefined);
   if (!doFetch) throw new ValueError(`Invalid source for ${where}: expected fetch to be available for '${url}'. Received: no global fetch.\nhint: pass { fetchFunc }.`);
-  let response: Response;
+  let response: StreamingResponse;
   try {
     response = await doFetch(url);
   } catch (error) {
@@ -110,7 +144,7 @@ export function byteSource(kind: Kind, fetchFunc: FetchFunc | undefined, where: 
       case 'url':
         return urlChunks(kind.url, fetchFunc, where);
       case 'blob':
-        return readerChunks(kind.blob.stream() as ReadableStream<Uint8Array>);
+        return readerChunks(kind.blob.stream() as ByteStream);
       default:
         return (async function* () {
           if (pass > 0) {

@@ -7,5 +7,5 @@
 export { Dataset, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, type BatchOptions, type ShuffleOptions } from './dataset';
 export { fromArrays, fromGenerator, fromAsyncIterable, type ArrayData, type Row, type RowOf, type GeneratorResult } from './sources';
 export { fromCSV, type CSVOptions, type ColumnConfig, type CSVRow } from './csv';
-export type { CSVSource, FetchFunc } from './byte-streams';
+export type { CSVSource, FetchFunc, ByteStream, ByteStreamReader, BlobLike, UrlLike, StreamingResponse } from './byte-streams';
 export type { Batch, BatchArray, BatchOf, Element, ElementValue, ShapedArray } from './elements';
