@@ -47,8 +47,7 @@ fn backward_hardsigmoid(dy: f32, z: f32, y: f32, p: vec4f) -> f32 {
   return 0.0;
 }
 
-// y = clamp(z, minVal, maxVal);  f' = minVal < z < maxVal ? 1 : 0
-// (p.z, p.w: the bounds rounded outwards, for exact comparisons; see activationParams)
+// y = clamp(z, minVal, maxVal);  f' = minVal < z < maxVal ? 1 : 0  (p.z, p.w: the same bounds)
 fn forward_hardtanh(z: f32, p: vec4f) -> f32 {
   if (z < p.x) { return p.x; }
   if (z > p.y) { return p.y; }
@@ -73,14 +72,25 @@ fn backward_leaky_relu(dy: f32, z: f32, y: f32, p: vec4f) -> f32 {
 fn forward_log_sigmoid(z: f32, p: vec4f) -> f32 { return min(z, 0.0) - log1p_f(exp(-abs(z))); }
 fn backward_log_sigmoid(dy: f32, z: f32, y: f32, p: vec4f) -> f32 { return dy * sigmoid_f(-z); }
 
-// y = max(z, 0);  f' = z > 0 ? 1 : 0
+// p = (negativeSlope s, maxValue m, threshold t, 1 if m is given else 0); with defaults:
+//   y = max(z, 0);  f' = z > 0 ? 1 : 0
+// else Keras 3's relu: y = (z > t ? z : 0), clamped to [0, m] if given, minus s max(t - z, 0);
+//   f' = [z > t and (no m or 0 < z < m)] + s [z < t]  (s [z <= 0] in the leaky form: t = 0, no m)
 fn forward_relu(z: f32, p: vec4f) -> f32 {
-  if (z < 0.0) { return 0.0; }
-  return z;
+  if (p.x == 0.0 && p.z == 0.0 && p.w == 0.0) {
+    if (z < 0.0) { return 0.0; }
+    return z;
+  }
+  var r = 0.0;
+  if (z > p.z) { r = z; }
+  if (p.w != 0.0) { r = clamp(r, 0.0, p.y); }
+  return r - p.x * max(p.z - z, 0.0);
 }
 fn backward_relu(dy: f32, z: f32, y: f32, p: vec4f) -> f32 {
-  if (z > 0.0) { return dy; }
-  return 0.0;
+  var d = 0.0;
+  if (z > p.z && (p.w == 0.0 || (z > 0.0 && z < p.y))) { d = 1.0; }
+  if (z < p.z || (z == p.z && p.z == 0.0 && p.w == 0.0)) { d += p.x; }
+  return dy * d;
 }
 
 // y = clamp(z, 0, 6);  f' = 0 < z < 6 ? 1 : 0

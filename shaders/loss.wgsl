@@ -10,9 +10,8 @@ struct Params {
   epsilon: f32,     // probability clipping of the cross-entropies: [epsilon, 1 - epsilon]
   smoothing: f32,   // label smoothing
   grad_scale: f32,  // 1/(rows cols) for the elementwise losses, 1/rows for the categorical ones
-  // The clip bounds for comparisons: for a float32 p, p > epsilon iff p > lo and p < 1 - epsilon iff
-  // p < hi, with lo = the largest float32 <= epsilon and hi = the smallest float32 >= 1 - epsilon
-  // (rounded on the host), so clipping starts exactly where the CPU's float64 comparison starts it.
+  // The clip bounds [epsilon, 1 - epsilon] in float32, as Keras computes them (1 - 1e-7 rounds to
+  // 1 - 2^-23), rounded to nearest on the host: clip(p, lo, hi), zero gradient outside them.
   lo: f32,
   hi: f32,
 }
@@ -55,18 +54,11 @@ fn element_loss(p: f32, t: f32) -> vec2f {
   }
   return vec2f(sp - p * target_p, sigmoid_f(p) - target_p);
 #else
-  // Clipped at the top, 1 - q is epsilon itself: 1 - f32(1 - epsilon) would be off by 20 % for 1e-7.
-  var q = p;
-  var one_minus_q = 1.0 - p;
-  if (p <= u.lo) {
-    q = u.epsilon;
-    one_minus_q = 1.0 - u.epsilon;
-  } else if (p >= u.hi) {
-    q = 1.0 - u.epsilon;
-    one_minus_q = u.epsilon;
-  }
+  // As Keras: q = clip(p, lo, hi) and log(1 - q) of it (1 - q is exact for q >= 1/2).
+  let q = min(max(p, u.lo), u.hi);
+  let one_minus_q = 1.0 - q;
   let value = -(target_p * log_f(q) + (1.0 - target_p) * log_f(one_minus_q));
-  if (p > u.lo && p < u.hi) {
+  if (p >= u.lo && p <= u.hi) {
     return vec2f(value, (q - target_p) / (q * one_minus_q));
   }
   return vec2f(value, 0.0);
@@ -132,9 +124,9 @@ fn compute_loss(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
   for (var c = 0u; c < u.cols; c++) {
     let t = target_of(r, c);
     let normalised = y_pred[base + c] / row_sum;
-    let clipped = min(max(normalised, u.epsilon), 1.0 - u.epsilon);
+    let clipped = min(max(normalised, u.lo), hi);
     loss -= t * log_f(clipped);
-    if (normalised > u.lo && normalised < hi) {
+    if (normalised >= u.lo && normalised <= hi) {
       weighted += (t * y_pred[base + c]) / clipped;
     }
   }
@@ -142,7 +134,7 @@ fn compute_loss(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
     let t = target_of(r, c);
     let normalised = y_pred[base + c] / row_sum;
     var own = 0.0;
-    if (normalised > u.lo && normalised < hi) {
+    if (normalised >= u.lo && normalised <= hi) {
       own = -t / normalised;
     }
     put_grad(base + c, ((own + weighted / row_sum) / row_sum) * u.grad_scale);

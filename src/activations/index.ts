@@ -76,10 +76,11 @@ function buildSpec(name: ActivationName, given: Record<string, unknown>, where: 
       keys.find((k) => normalizeKey(k) === norm) ??
       (aliases && Object.hasOwn(aliases, norm) ? aliases[norm] : undefined);
     if (key === undefined) {
+      const aliases = Object.entries(def.paramAliases ?? {}).map(([alias, k]) => `${alias} for ${k}`);
       invalid({
         what: `parameter '${rawKey}'`,
         where: label,
-        expected: keys.length ? `one of ${keys.join(', ')}` : `no parameters ('${name}' takes none)`,
+        expected: keys.length ? `one of ${keys.join(', ')}${aliases.length ? ` (also ${aliases.join(', ')})` : ''}` : `no parameters ('${name}' takes none)`,
         received: received(rawKey, value),
       });
     }
@@ -143,10 +144,14 @@ export function getActivation(identifier?: ActivationIdentifier | (string & {}) 
 
 /**
  * Serializable form for `getConfig`: the bare name when every parameter has its default,
- * else `{ name, ...params }` with all parameters. `getActivation` accepts both forms back.
+ * else `{ name, ...params }` with all parameters (a "none" such as relu's `maxValue` as `null`).
+ * `getActivation` accepts both forms back.
  */
-export function serializeActivation(spec: ActivationSpec): string | { name: string; [p: string]: number | string } {
+export function serializeActivation(spec: ActivationSpec): string | { name: string; [p: string]: number | string | null } {
   const def = ACTIVATION_DEFS[spec.name];
   const allDefault = Object.keys(def.params).every((k) => spec.params[k] === def.params[k].default);
-  return allDefault ? spec.name : { name: spec.name, ...spec.params };
+  if (allDefault) return spec.name;
+  const params: Record<string, number | null> = {};
+  for (const k of Object.keys(def.params)) params[k] = def.params[k].nullable && spec.params[k] === Infinity ? null : spec.params[k];
+  return { name: spec.name, ...params };
 }

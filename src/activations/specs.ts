@@ -19,6 +19,8 @@ export interface ParamRule {
   readonly nonzero?: boolean;
   /** A 0/1 switch; booleans are accepted and stored as 0/1. */
   readonly flag?: boolean;
+  /** `null` (Keras's `None`) is allowed and means "none": stored as `Infinity` (relu's `maxValue`). */
+  readonly nullable?: boolean;
 }
 
 /** One activation: its parameters (camelCase keys) and an optional check across parameters. */
@@ -31,7 +33,8 @@ export interface ActivationDef {
 }
 
 const NONE: ActivationDef = { params: {} };
-const LAMBD: ActivationDef = { params: { lambd: { default: 0.5, min: 0 } }, paramAliases: { lambda: 'lambd' } };
+// PyTorch calls it lambd, Keras 3 (hard_shrink, soft_shrink) threshold.
+const LAMBD: ActivationDef = { params: { lambd: { default: 0.5, min: 0 } }, paramAliases: { lambda: 'lambd', threshold: 'lambd' } };
 
 /** Every activation, in the order `activationNames()` lists them. */
 export const ACTIVATION_DEFS: Readonly<Record<ActivationName, ActivationDef>> = {
@@ -54,7 +57,10 @@ export const ACTIVATION_DEFS: Readonly<Record<ActivationName, ActivationDef>> = 
   },
   leaky_relu: { params: { negativeSlope: { default: 0.2 } }, paramAliases: { alpha: 'negativeSlope' } },
   log_sigmoid: NONE,
-  relu: NONE,
+  // Keras 3's relu(x, negative_slope, max_value, threshold): all three, Keras's semantics.
+  relu: {
+    params: { negativeSlope: { default: 0 }, maxValue: { default: Infinity, min: 0, nullable: true }, threshold: { default: 0 } },
+  },
   relu6: NONE,
   selu: NONE,
   celu: { params: { alpha: { default: 1, nonzero: true } } },
@@ -65,11 +71,13 @@ export const ACTIVATION_DEFS: Readonly<Record<ActivationName, ActivationDef>> = 
   tanh: NONE,
   softmax: NONE,
   hardswish: NONE,
-  gelu: { params: { approximate: { default: 1, flag: true } } },
+  // Keras 3's default is the exact erf form (approximate=False).
+  gelu: { params: { approximate: { default: 0, flag: true } } },
   silu: NONE,
   mish: NONE,
   tanhshrink: NONE,
-  threshold: { params: { threshold: { default: 0 }, value: { default: 0 } } },
+  // PyTorch's value is Keras 3's default_value (keras.activations.threshold(x, threshold, default_value)).
+  threshold: { params: { threshold: { default: 0 }, value: { default: 0 } }, paramAliases: { defaultvalue: 'value' } },
 };
 
 /** Lowercase and drop `_`/`-`, so `leaky_relu`, `leakyRelu` and `LeakyReLU` all become `leakyrelu`. */
@@ -78,7 +86,12 @@ export function normalizeKey(s: string): string {
 }
 
 /** Keras's other names for activations. */
-export const ACTIVATION_ALIASES = { none: 'linear', swish: 'silu', hard_silu: 'hardswish' } as const satisfies Record<string, ActivationName>;
+export const ACTIVATION_ALIASES = {
+  none: 'linear', swish: 'silu', hard_silu: 'hardswish',
+  // Keras 3's spellings (the same names once underscores are dropped), so that they type-check too.
+  hard_shrink: 'hardshrink', soft_shrink: 'softshrink', hard_sigmoid: 'hardsigmoid', hard_tanh: 'hardtanh', hard_swish: 'hardswish',
+  tanh_shrink: 'tanhshrink',
+} as const satisfies Record<string, ActivationName>;
 
 /** Normalised name → canonical name: every canonical name plus the aliases. */
 export const NAME_LOOKUP: ReadonlyMap<string, ActivationName> = new Map<string, ActivationName>([
@@ -94,8 +107,9 @@ export function checkParam(key: string, value: unknown, rule: ParamRule, where: 
     if (value === false || value === 0) return 0;
     invalid({ what: key, where, expected: '0 or 1 (or a boolean)', received: received(key, value) });
   }
+  if (rule.nullable && (value === null || value === Infinity)) return Infinity;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    invalid({ what: key, where, expected: 'a finite number', received: received(key, value) });
+    invalid({ what: key, where, expected: rule.nullable ? 'a finite number or null' : 'a finite number', received: received(key, value) });
   }
   if (rule.min !== undefined && (rule.minOpen ? !(value > rule.min) : !(value >= rule.min))) {
     const expected = `a finite number ${rule.minOpen ? '>' : '>='} ${rule.min}`;

@@ -42,8 +42,9 @@ export interface ReduceLROnPlateauArgs {
  * At each epoch end with the key present: during a cooldown the cooldown count goes down by one and the
  * counter `wait` is set to 0; an improvement makes the value the best and sets `wait` to 0; otherwise,
  * outside a cooldown, `wait` grows by one and once `wait >= patience` the rate becomes
- * `max(lr·factor, minLr)` (if it is still above `minLr`), a cooldown of `cooldown` epochs starts and
- * `wait` returns to 0. It writes the rate used in the epoch to the logs as `learning_rate`. Setting the
+ * `max(lr·factor, minLr)` if it is still above `minLr` in float32 (Keras keeps the rate in a float32
+ * variable), and then a cooldown of `cooldown` epochs starts and `wait` returns to 0; a rate already at
+ * `minLr` changes nothing. It writes the rate used in the epoch to the logs as `learning_rate`. Setting the
  * rate replaces a schedule the optimizer had.
  */
 export class ReduceLROnPlateau extends MonitorCallback {
@@ -126,8 +127,10 @@ export class ReduceLROnPlateau extends MonitorCallback {
     if (this.inCooldown()) return;
     this.wait += 1;
     if (this.wait < this.patience) return;
+    // Compared as Keras compares (its rate is a float32 variable, tested against float32(minLr)), so a
+    // rate already at minLr (0.1·0.1 is 0.01 + 2e-18 in float64, 0.01 in float32) is not "reduced" again.
     const oldLr = optimizer.learningRate;
-    if (oldLr <= this.minLr) return;
+    if (!(Math.fround(oldLr) > Math.fround(this.minLr))) return;
     const newLr = Math.max(oldLr * this.factor, this.minLr);
     optimizer.learningRate = newLr;
     if (this.verbose > 0) console.log(`\nEpoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${newLr}.`);

@@ -4,7 +4,7 @@
  * those TF.js lacks keep this library's name, so only this library can load them.
  */
 import { ACTIVATION_DEFS } from '../activations/specs';
-import { getActivation, type ActivationSpec } from '../activations';
+import { getActivation, serializeActivation, type ActivationSpec } from '../activations';
 import { UnknownIdentifierError, describe } from '../errors';
 import { getInitializer, type Initializer } from '../initializers';
 import { toSnakeCase } from '../utils/identifiers';
@@ -43,10 +43,11 @@ function hasDefaultParams(spec: ActivationSpec): boolean {
  * 'swish'; GELU → 'gelu' (exact) or 'gelu_new' (tanh approximation)); otherwise this library's name, or
  * `{ class_name, config }` when a parameter differs from its default.
  */
-export function activationToKeras(spec: ActivationSpec): string | { class_name: string; config: Record<string, number> } {
+export function activationToKeras(spec: ActivationSpec): string | { class_name: string; config: Record<string, number | null> } {
   if (spec.name === 'gelu') return spec.params.approximate ? 'gelu_new' : 'gelu';
   if (hasDefaultParams(spec)) return TO_TFJS[spec.name] ?? spec.name;
-  return { class_name: spec.name, config: snakeKeys(spec.params) as Record<string, number> };
+  const { name: _, ...params } = serializeActivation(spec) as Record<string, number | null>;
+  return { class_name: spec.name, config: snakeKeys(params) as Record<string, number | null> };
 }
 
 /**

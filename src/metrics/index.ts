@@ -1,9 +1,9 @@
 /**
  * `keras.metrics`: a metric names what the backend accumulates over an epoch and turns the accumulated
  * state into a number at the end. `'accuracy'` is resolved to binary, categorical or sparse accuracy from
- * the loss and the output shape, as Keras does.
+ * the shapes of the targets and the outputs, by Keras 3's rules (see {@link getMetric}).
  */
-import type { LossKind, MetricKind, MetricOptions } from '../backend/backend';
+import type { MetricKind, MetricOptions } from '../backend/backend';
 import { checkNumberInRange } from '../errors';
 import type { CustomMetricNames, CustomNames, Spellings } from '../identifiers';
 import { lookupIdentifier, toSnakeCase } from '../utils/identifiers';
@@ -71,12 +71,14 @@ export class R2Score extends Metric {
   }
 }
 
-type Factory = (name: string, loss: LossKind, outputUnits: number, labelCols: number) => Metric;
+type Factory = (name: string, yTrueShape: readonly number[], yPredShape: readonly number[]) => Metric;
 
-function accuracyFor(name: string, loss: LossKind, outputUnits: number, labelCols: number): Metric {
-  if (loss === 'sparse_categorical_crossentropy') return new SparseCategoricalAccuracy({ name });
-  if (loss === 'binary_crossentropy' || outputUnits === 1) return new BinaryAccuracy({ name });
-  if (labelCols === 1) return new SparseCategoricalAccuracy({ name });
+/** Keras 3's `compile_utils.get_metric` for 'accuracy'/'acc', from `is_binary_or_sparse_categorical`. */
+function accuracyFor(name: string, yTrueShape: readonly number[], yPredShape: readonly number[]): Metric {
+  const predLast = yPredShape[yPredShape.length - 1];
+  const trueLast = yTrueShape[yTrueShape.length - 1];
+  if (predLast === 1) return new BinaryAccuracy({ name });
+  if (yTrueShape.length < yPredShape.length || (trueLast === 1 && predLast > 1)) return new SparseCategoricalAccuracy({ name });
   return new CategoricalAccuracy({ name });
 }
 
@@ -97,14 +99,21 @@ const METRICS = {
 export type MetricName = Spellings<keyof typeof METRICS> | CustomNames<CustomMetricNames>;
 
 /**
- * A metric from a name (snake_case or camelCase) or a Metric instance, resolved against the compiled loss
- * and the model's output width (and the label width, when known).
+ * A metric from a name (snake_case or camelCase) or a Metric instance. `'accuracy'` (and `'acc'`) is
+ * resolved as Keras 3 does, from the shapes alone (the loss plays no part):
+ * - one output unit (the last dimension of the predictions is 1): binary accuracy;
+ * - else targets of lower rank than the predictions (class indices `[n]` for outputs `[n, k]`), or a
+ *   last target dimension of 1 (`[n, 1]`): sparse categorical accuracy;
+ * - else (targets shaped like the outputs, e.g. one-hot or multi-label): categorical accuracy.
+ *
+ * @param yTrueShape Shape of the targets as given (batch dimension first), e.g. `[n]` or `[n, k]`.
+ * @param yPredShape Shape of the model's outputs, batch dimension first (`[n, units]`).
  */
-export function getMetric(identifier: MetricName | Metric | (string & {}), loss: LossKind, outputUnits: number, labelCols = outputUnits): Metric {
+export function getMetric(identifier: MetricName | Metric | (string & {}), yTrueShape: readonly number[], yPredShape: readonly number[]): Metric {
   if (identifier instanceof Metric) return identifier;
   const factory = lookupIdentifier(METRICS, identifier, 'metric', 'compile');
   // History keys are snake_case: `binaryAccuracy` is logged as `binary_accuracy`.
-  return factory(toSnakeCase(identifier), loss, outputUnits, labelCols);
+  return factory(toSnakeCase(identifier), yTrueShape, yPredShape);
 }
 
 /** Validate a metric identifier early (at compile), before the output shape is known. */

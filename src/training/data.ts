@@ -74,8 +74,13 @@ export function onDevice(backend: Backend, data: Tensor | HostArray): { tensor: 
   return { tensor, dispose: () => tensor.dispose() };
 }
 
+/** Targets as `[n, cols]`, and the shape they were given in (which resolves `'accuracy'`). */
+export interface Targets extends HostArray {
+  labelShape: number[];
+}
+
 /** Targets as `[n, cols]`, checked against the loss and the model's output. */
-export async function prepareTargets(model: Sequential, loss: Loss, y: TensorLike, n: number, where: string, what = 'y'): Promise<HostArray> {
+export async function prepareTargets(model: Sequential, loss: Loss, y: TensorLike, n: number, where: string, what = 'y'): Promise<Targets> {
   const host = await toHostArray(y, what, where);
   const units = sizeOf(model.outputShape!);
   if (ArrayBuffer.isView(y)) {
@@ -112,7 +117,7 @@ export async function prepareTargets(model: Sequential, loss: Loss, y: TensorLik
       if (t < 0 || t > 1) invalid({ what, where, expected: 'targets in [0, 1] for binary_crossentropy', received: `${t} at element ${i}` });
     }
   }
-  return { values: host.values, shape: [n, cols] };
+  return { values: host.values, shape: [n, cols], labelShape: [...host.shape] };
 }
 
 /** Rows `[from, to)` of a host array. */

@@ -78,7 +78,7 @@ export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorL
   const inputs = await inputsFor(backend, model, x, where);
   const yHost = await prepareTargets(model, loss, y, inputs.shape[0], where);
   await model.placeOn(backend);
-  const plan = new StepPlan(model, backend, yHost.shape[1]);
+  const plan = new StepPlan(model, backend, yHost.labelShape);
   const xDevice = onDevice(backend, inputs);
   const data = { x: xDevice.tensor, y: upload(backend, yHost), order: arange(backend, inputs.shape[0]) };
   const acc = new Accumulators(backend, plan.metrics, yHost.shape[1], getFloatx());

@@ -95,7 +95,9 @@ function checkFitArgs(args: FitArgs, where: string): FitOptions {
  */
 async function prepareFitData(backend: Backend, model: Sequential, loss: Loss, x: TensorLike, y: TensorLike, args: FitArgs, options: FitOptions, where: string) {
   let xTrain = options.validationSplit > 0 && !args.validationData ? await prepareInputs(model, x, where) : await inputsFor(backend, model, x, where);
-  let yTrain = await prepareTargets(model, loss, y, xTrain.shape[0], where);
+  const targets = await prepareTargets(model, loss, y, xTrain.shape[0], where);
+  const labelShape = targets.labelShape;
+  let yTrain: HostArray = targets;
   let validation: { x: Tensor | HostArray; y: HostArray } | null = null;
   if (args.validationData) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) invalid({ what: 'validationData', where, expected: '[xVal, yVal]', received: received('validationData', args.validationData) });
@@ -109,7 +111,7 @@ async function prepareFitData(backend: Backend, model: Sequential, loss: Loss, x
     validation = { x: sliceRows(host, split, n), y: sliceRows(yTrain, split, n) };
     [xTrain, yTrain] = [sliceRows(host, 0, split), sliceRows(yTrain, 0, split)];
   }
-  return { xTrain, yTrain, validation };
+  return { xTrain, yTrain, validation, labelShape };
 }
 
 function shouldValidate(freq: number | number[], epoch: number): boolean {
@@ -143,7 +145,7 @@ export async function fitModel(model: Sequential, x: TensorLike, y: TensorLike, 
 async function runEpochs(
   model: Sequential,
   backend: Backend,
-  { xTrain, yTrain, validation }: Awaited<ReturnType<typeof prepareFitData>>,
+  { xTrain, yTrain, validation, labelShape }: Awaited<ReturnType<typeof prepareFitData>>,
   options: FitOptions,
   own: <T extends { dispose(): void }>(t: T) => T,
 ): Promise<History> {
@@ -154,7 +156,7 @@ async function runEpochs(
   const labelCols = yTrain.shape[1];
   const stepsAvailable = Math.ceil(n / options.batchSize);
   const steps = options.stepsPerEpoch ?? stepsAvailable;
-  const plan = own(new StepPlan(model, backend, labelCols));
+  const plan = own(new StepPlan(model, backend, labelShape));
   const xData = own(onDevice(backend, xTrain)).tensor;
   const yData = own(upload(backend, yTrain));
   const indices = own(backend.alloc([n], 'int32'));

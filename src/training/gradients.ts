@@ -29,7 +29,7 @@ export async function lossAndGradients(
   const yHost = await prepareTargets(model, loss, y, xHost.shape[0], 'lossAndGradients');
   const backend = currentBackend();
   await model.placeOn(backend);
-  const plan = new StepPlan(model, backend, yHost.shape[1]);
+  const plan = new StepPlan(model, backend);
   const acc = new Accumulators(backend, [], yHost.shape[1], getFloatx());
   const xb = upload(backend, xHost);
   const yb = upload(backend, yHost);

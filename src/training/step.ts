@@ -14,7 +14,6 @@ import type { Loss } from '../losses';
 import { getMetric, type Metric } from '../metrics';
 import type { Sequential } from '../models/sequential';
 import type { Optimizer } from '../optimizers';
-import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 
 /** Loss and metric sums kept on the device for one pass over data (an epoch or an evaluation). */
@@ -64,18 +63,22 @@ export class StepPlan {
   private readonly firstTrainable: number;
   private readonly buffers = new BufferCache();
 
+  /**
+   * @param labelShape The targets' shape as given (batch first), which resolves `'accuracy'` as Keras
+   *   does; without it (predict, gradient checks) no metric is made.
+   */
   constructor(
     readonly model: Sequential,
     readonly backend: Backend,
-    labelCols = 1,
+    labelShape?: readonly number[],
   ) {
     this.layers = model.layerStack;
     const compiled = model.requireCompiledOrNull();
     this.loss = compiled?.loss ?? null;
     this.optimizer = compiled?.optimizer ?? null;
     this.fused = compiled ? model.fusedOutputLayer() : null;
-    const units = sizeOf(model.outputShape!);
-    this.metrics = compiled ? compiled.metricIdentifiers.map((id) => getMetric(id, compiled.loss.kind, units, labelCols)) : [];
+    const predShape = [labelShape?.[0] ?? 1, ...model.outputShape!];
+    this.metrics = compiled && labelShape ? compiled.metricIdentifiers.map((id) => getMetric(id, labelShape, predShape)) : [];
     this.trainable = model.trainableWeights;
     const first = this.layers.findIndex((l) => l.trainableWeights.length > 0);
     this.firstTrainable = first < 0 ? this.layers.length : first;

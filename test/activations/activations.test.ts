@@ -27,12 +27,14 @@ const CASES: Array<[ActivationIdentifier, (p: Record<string, number>) => number[
   ['hardsigmoid', () => [-3, 3]], ['hardtanh', (p) => [p.minVal, p.maxVal]],
   [{ name: 'hardtanh', minVal: -2, maxVal: 0.5 }, (p) => [p.minVal, p.maxVal]],
   ['leaky_relu', () => [0]], [{ name: 'leaky_relu', alpha: -0.7 }, () => [0]], ['log_sigmoid', () => []],
-  ['relu', () => [0]], ['relu6', () => [0, 6]], ['selu', () => [0]], ['celu', () => [0]],
+  ['relu', () => [0]], [{ name: 'relu', negativeSlope: 0.1, maxValue: 4, threshold: -1 }, () => [-1, 0, 4]],
+  [{ name: 'relu', negativeSlope: 0.3 }, () => [0]], [{ name: 'relu', maxValue: 2, threshold: 0.5 }, () => [0.5, 2]],
+  ['relu6', () => [0, 6]], ['selu', () => [0]], ['celu', () => [0]],
   [{ name: 'celu', alpha: 2.5 }, () => [0]], [{ name: 'celu', alpha: -1.5 }, () => [0]], ['sigmoid', () => []],
   ['softplus', (p) => [p.threshold / p.beta]], [{ name: 'softplus', beta: 2, threshold: 5 }, (p) => [p.threshold / p.beta]],
   ['softshrink', (p) => [-p.lambd, p.lambd]], [{ name: 'softshrink', lambd: 0 }, () => [0]],
   ['softsign', () => [0]], ['tanh', () => []], ['hardswish', () => [-3, 3]], ['gelu', () => []],
-  [{ name: 'gelu', approximate: 0 }, () => []], ['silu', () => []], ['mish', () => []], ['tanhshrink', () => []],
+  [{ name: 'gelu', approximate: 1 }, () => []], ['silu', () => []], ['mish', () => []], ['tanhshrink', () => []],
   ['threshold', (p) => [p.threshold]], [{ name: 'threshold', threshold: 0.5, value: -2 }, (p) => [p.threshold]],
 ];
 
@@ -52,7 +54,9 @@ describe('forward values against reference formulas (float64)', () => {
     ['sigmoid', sig], ['softplus', sp], [{ name: 'softplus', beta: 2, threshold: 5 }, (x) => (2 * x > 5 ? x : sp(2 * x) / 2)],
     ['softshrink', (x) => (x > 0.5 ? x - 0.5 : x < -0.5 ? x + 0.5 : 0)], ['softsign', (x) => x / (1 + Math.abs(x))],
     ['tanh', Math.tanh], ['hardswish', (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6],
-    ['gelu', (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)))],
+    [{ name: 'gelu', approximate: true }, (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)))],
+    [{ name: 'relu', negativeSlope: 0.1, maxValue: 4, threshold: -1 }, (x) => Math.min(Math.max(x > -1 ? x : 0, 0), 4) - 0.1 * Math.max(-1 - x, 0)],
+    [{ name: 'relu', negativeSlope: 0.3 }, (x) => (x > 0 ? x : 0.3 * x)],
     ['silu', (x) => x * sig(x)], ['mish', (x) => x * Math.tanh(sp(x))], ['tanhshrink', (x) => x - Math.tanh(x)],
     [{ name: 'threshold', threshold: 0.5, value: -2 }, (x) => (x > 0.5 ? x : -2)],
   ];
@@ -140,6 +144,8 @@ describe('derivatives against central finite differences (float64, h = 1e-6, tol
     expect(at('hardsigmoid', 3)).toBe(0);
     expect(at('hardshrink', 0.5)).toBe(0);
     expect(at('threshold', 0)).toBe(0);
+    expect(at({ name: 'relu', negativeSlope: 0.3 }, 0)).toBeCloseTo(0.3, 15); // Keras's leaky form
+    expect(at({ name: 'relu', negativeSlope: 0.3, threshold: 1 }, 1)).toBe(0);
   });
 });
 
@@ -223,7 +229,7 @@ describe('name resolution', () => {
     expect(getActivation('leaky_relu').params).toEqual({ negativeSlope: 0.2 });
     expect(getActivation({ name: 'leakyRelu', alpha: 0.1 }).params).toEqual({ negativeSlope: 0.1 });
     expect(getActivation({ name: 'hardtanh', min_val: -3 }).params).toEqual({ minVal: -3, maxVal: 1 });
-    expect(getActivation('gelu').params).toEqual({ approximate: 1 });
+    expect(getActivation('gelu').params).toEqual({ approximate: 0 });
     expect(getActivation('softplus').params).toEqual({ beta: 1, threshold: 20 });
     expect(serializeActivation(getActivation('elu'))).toBe('elu');
     const custom = getActivation({ name: 'softplus', beta: 2 });

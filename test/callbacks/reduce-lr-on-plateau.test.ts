@@ -34,6 +34,23 @@ describe('ReduceLROnPlateau on synthetic logs', () => {
     expect(await rates({ patience: 0, factor: 0.1, minLr: 0.05 }, flat(5))).toEqual([1, 1, 0.1, 0.05, 0.05]);
   });
 
+  it('compares the rate with minLr in float32 as Keras does, so a rate at minLr is not reduced again', async () => {
+    // Keras: lr 0.1, factor 0.1, minLr 0.01, patience 1, cooldown 2, a flat value. Epoch 1 reduces to
+    // max(0.1·0.1, 0.01), which is 0.01 in float32 (0.01 + 2e-18 in float64); from then on
+    // float32(lr) > float32(minLr) is false: no second reduction, no new cooldown, wait keeps growing.
+    const messages: string[] = [];
+    const log = console.log;
+    console.log = (m: string) => void messages.push(m);
+    const callback = new ReduceLROnPlateau({ patience: 1, factor: 0.1, minLr: 0.01, cooldown: 2, verbose: 1 });
+    try {
+      await drive(callback, await tinyModel(0.1), series('val_loss', flat(6)));
+    } finally {
+      console.log = log;
+    }
+    expect(messages.filter((m) => m.includes('reducing learning rate'))).toHaveLength(1);
+    expect([callback.wait, callback.cooldownCounter]).toEqual([3, 0]);
+  });
+
   it('watches accuracy upwards in auto mode', async () => {
     expect(await rates({ monitor: 'val_accuracy', patience: 1, factor: 0.5 }, [0.5, 0.6, 0.7, 0.65], 'val_accuracy')).toEqual([1, 1, 1, 1]);
     expect(await rates({ monitor: 'val_accuracy', patience: 1, factor: 0.5 }, [0.7, 0.6, 0.5, 0.4], 'val_accuracy')).toEqual([1, 1, 0.5, 0.25]);

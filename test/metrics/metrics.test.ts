@@ -4,7 +4,6 @@
  * of both batches. Counts and accuracies are exact; sums of squares are compared to 1e-12 relative.
  */
 import { describe, expect, it } from 'vitest';
-import type { LossKind } from '../../src/backend/backend';
 import { CpuBackend } from '../../src/backend/cpu/cpu-backend';
 import { UnknownIdentifierError, ValueError } from '../../src/errors';
 import {
@@ -17,6 +16,8 @@ import {
   SparseCategoricalAccuracy,
   getMetric,
 } from '../../src/metrics';
+import { Dense } from '../../src/layers';
+import { Sequential } from '../../src/models/sequential';
 import type { Tensor } from '../../src/tensor/tensor';
 
 const backend = new CpuBackend();
@@ -191,52 +192,65 @@ describe('metric state', () => {
   });
 });
 
-describe("resolving 'accuracy'", () => {
-  const cases: [string, LossKind, number, number, new () => Metric][] = [
-    ['sparse categorical cross-entropy', 'sparse_categorical_crossentropy', 10, 1, SparseCategoricalAccuracy],
-    ['binary cross-entropy with several units', 'binary_crossentropy', 4, 4, BinaryAccuracy],
-    ['any loss with one output unit', 'mean_squared_error', 1, 1, BinaryAccuracy],
-    ['categorical cross-entropy with one-hot labels', 'categorical_crossentropy', 10, 10, CategoricalAccuracy],
-    ['categorical cross-entropy with one label column', 'categorical_crossentropy', 10, 1, SparseCategoricalAccuracy],
+describe("resolving 'accuracy' by Keras 3's compile_utils rules (shapes only, whatever the loss)", () => {
+  // is_binary = y_pred.shape[-1] == 1; is_sparse = rank(y_true) < rank(y_pred) or (y_true.shape[-1] == 1
+  // and y_pred.shape[-1] > 1); binary first, then sparse, else categorical.
+  const cases: [string, number[], number[], new () => Metric][] = [
+    ['class indices [n] for 10 outputs', [8], [8, 10], SparseCategoricalAccuracy],
+    ['one label column [n, 1] for 10 outputs', [8, 1], [8, 10], SparseCategoricalAccuracy],
+    ['one-hot targets [n, 10]', [8, 10], [8, 10], CategoricalAccuracy],
+    ['multi-label targets [n, 4] (binary cross-entropy)', [8, 4], [8, 4], CategoricalAccuracy],
+    ['one output unit with targets [n, 1]', [8, 1], [8, 1], BinaryAccuracy],
+    ['one output unit with targets [n]', [8], [8, 1], BinaryAccuracy],
   ];
 
-  it.each(cases.map(([label, ...rest]) => [label, rest[3].name, ...rest] as const))(
+  it.each(cases.map(([label, ...rest]) => [label, rest[2].name, ...rest] as const))(
     'with %s gives %s',
-    (_, __, loss, units, labelCols, Expected) => {
-      const metric = getMetric('accuracy', loss, units, labelCols);
+    (_, __, yTrue, yPred, Expected) => {
+      const metric = getMetric('accuracy', yTrue, yPred);
       expect(metric).toBeInstanceOf(Expected);
       expect(metric.name).toBe('accuracy');
     },
   );
+
+  it('in a model: multi-label sigmoid outputs under binary cross-entropy get categorical accuracy', async () => {
+    // sigmoid([2, −2, 1]) = [0.88, 0.12, 0.73] against [0, 0, 1]: argmax 0 ≠ 2 (categorical: 0), while
+    // thresholding would be right on 2 of 3 columns (binary: 0.667).
+    const model = new Sequential([new Dense(3, { inputShape: [1], activation: 'sigmoid', useBias: false })]);
+    await model.setWeights([[[2, -2, 1]]]);
+    model.compile({ optimizer: 'sgd', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    expect((await model.evaluate([[1]], [[0, 0, 1]])).accuracy).toBe(0);
+    model.dispose();
+  });
 });
 
 describe('metric identifiers', () => {
   it("'acc' is an alias of 'accuracy' and keeps its own name", () => {
-    const metric = getMetric('acc', 'sparse_categorical_crossentropy', 10);
+    const metric = getMetric('acc', [8], [8, 10]);
     expect(metric).toBeInstanceOf(SparseCategoricalAccuracy);
     expect(metric.name).toBe('acc');
   });
 
   it('a camelCase name resolves and is logged in snake_case', () => {
-    const metric = getMetric('binaryAccuracy', 'mean_squared_error', 3);
+    const metric = getMetric('binaryAccuracy', [8, 3], [8, 3]);
     expect(metric.kind).toBe('binary_accuracy');
     expect(metric.name).toBe('binary_accuracy');
   });
 
   it("'mse' resolves to mean squared error named 'mse'", () => {
-    const metric = getMetric('mse', 'mean_squared_error', 1);
+    const metric = getMetric('mse', [8, 1], [8, 1]);
     expect(metric.kind).toBe('mean_squared_error');
     expect(metric.name).toBe('mse');
   });
 
   it('a Metric instance is passed through unchanged', () => {
     const metric = new R2Score();
-    expect(getMetric(metric, 'mean_squared_error', 1)).toBe(metric);
+    expect(getMetric(metric, [8, 1], [8, 1])).toBe(metric);
   });
 
   it('an unknown metric name throws an UnknownIdentifierError listing the valid names', () => {
-    expect(() => getMetric('auc', 'binary_crossentropy', 1)).toThrow(UnknownIdentifierError);
-    expect(() => getMetric('auc', 'binary_crossentropy', 1)).toThrow(
+    expect(() => getMetric('auc', [8, 1], [8, 1])).toThrow(UnknownIdentifierError);
+    expect(() => getMetric('auc', [8, 1], [8, 1])).toThrow(
       /expected one of 'accuracy', 'acc', 'binary_accuracy', .*'r2_score' .*Received: 'auc'\./,
     );
   });

@@ -4,7 +4,10 @@
  * Layout for mirroring in WGSL: `activationForward` and `activationBackward` each hold one `case`
  * per activation, in the same order, each with its formula in a comment. The switch runs once per
  * call; the loop inside is tight and allocation-free. All arithmetic is done in float64 (JS numbers)
- * whatever the array type. Kinks use PyTorch's derivative convention, stated per case.
+ * whatever the array type, but the parameters are first cast to the arrays' dtype, as Keras casts them
+ * to the compute dtype: on float32 data a threshold compares as a float32 (Keras's hard_shrink(0.3)
+ * at x = 0.3 gives 0), on the CPU and the GPU alike. Kinks use PyTorch's derivative convention, stated
+ * per case.
  */
 import { erfc } from './special-functions';
 import type { ActivationSpec } from '../../activations';
@@ -36,6 +39,14 @@ function softplus(x: number): number {
 }
 
 
+/** The parameters in the dtype of `a`: rounded to float32 for float32 arrays. */
+function paramsIn(spec: ActivationSpec, a: FloatArray): Readonly<Record<string, number>> {
+  if (!(a instanceof Float32Array)) return spec.params;
+  const p: Record<string, number> = {};
+  for (const k in spec.params) p[k] = Math.fround(spec.params[k]);
+  return p;
+}
+
 /** What activationBackward reads besides dy: see backwardReads. */
 const READ_Y = new Set(['sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'celu']);
 const READ_NOT_Z = new Set(['linear', 'sigmoid', 'tanh', 'softmax']);
@@ -58,7 +69,7 @@ export function activationForward(spec: ActivationSpec, x: FloatArray, out: Floa
   const n = rows * cols;
   checkLength('activationForward', 'x', x, n);
   checkLength('activationForward', 'out', out, n);
-  const p = spec.params;
+  const p = paramsIn(spec, x);
   switch (spec.name) {
     case 'linear': // y = z
       if (out !== x) out.set(x.subarray(0, n));
@@ -81,9 +92,18 @@ export function activationForward(spec: ActivationSpec, x: FloatArray, out: Floa
     case 'log_sigmoid': // y = log σ(z) = min(z, 0) − log1p(e^(−|z|))
       for (let i = 0; i < n; i++) { const v = x[i]; out[i] = Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v))); }
       break;
-    case 'relu': // y = max(z, 0)   (NaN propagates)
-      for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v < 0 ? 0 : v; }
-      break;
+    case 'relu': { const s = p.negativeSlope, m = p.maxValue, t = p.threshold;
+      if (s === 0 && m === Infinity && t === 0) { // y = max(z, 0)   (NaN propagates)
+        for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v < 0 ? 0 : v; }
+        break;
+      } // Keras 3: y = (z > t ? z : 0), clipped to [0, maxValue] if given, minus s·max(t − z, 0)
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        let r = v > t ? v : 0;
+        if (m !== Infinity) r = r < 0 ? 0 : r > m ? m : r;
+        out[i] = r - s * (t - v > 0 ? t - v : 0);
+      }
+      break; }
     case 'relu6': // y = clamp(z, 0, 6)
       for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v < 0 ? 0 : v > 6 ? 6 : v; }
       break;
@@ -160,7 +180,7 @@ export function activationBackward(
   checkLength('activationBackward', 'out', out, n);
   if (!READ_NOT_Z.has(spec.name)) checkLength('activationBackward', 'z', z, n);
   if (READ_Y.has(spec.name)) checkLength('activationBackward', 'y', y, n);
-  const p = spec.params;
+  const p = paramsIn(spec, dy);
   switch (spec.name) {
     case 'linear': // f' = 1
       if (out !== dy) out.set(dy.subarray(0, n));
@@ -184,9 +204,18 @@ export function activationBackward(
     case 'log_sigmoid': // f' = 1 − σ(z) = σ(−z)
       for (let i = 0; i < n; i++) out[i] = dy[i] * sigmoid(-z[i]);
       break;
-    case 'relu': // f' = z > 0 ? 1 : 0   (f'(0) = 0)
-      for (let i = 0; i < n; i++) out[i] = z[i] > 0 ? dy[i] : 0;
-      break;
+    case 'relu': { const s = p.negativeSlope, m = p.maxValue, t = p.threshold;
+      if (s === 0 && m === Infinity && t === 0) { // f' = z > 0 ? 1 : 0   (f'(0) = 0)
+        for (let i = 0; i < n; i++) out[i] = z[i] > 0 ? dy[i] : 0;
+        break;
+      } // f' = [z > t and (no maxValue or 0 < z < maxValue)] + s·[z < t]  (leaky form, t = 0 and no maxValue: s·[z ≤ 0])
+      const leaky = m === Infinity && t === 0;
+      for (let i = 0; i < n; i++) {
+        const v = z[i];
+        const d = (v > t && (m === Infinity || (v > 0 && v < m)) ? 1 : 0) + ((leaky ? v <= t : v < t) ? s : 0);
+        out[i] = dy[i] * d;
+      }
+      break; }
     case 'relu6': // f' = 0 < z < 6 ? 1 : 0   (f'(0) = f'(6) = 0)
       for (let i = 0; i < n; i++) { const v = z[i]; out[i] = v > 0 && v < 6 ? dy[i] : 0; }
       break;

@@ -1,9 +1,11 @@
 /**
  * Losses on the CPU: per-sample values added to an accumulator `[sum, count]`, and the gradient of the
  * batch-mean loss with respect to the predictions. Semantics follow Keras 3: regression losses average
- * over the last axis; the cross-entropies clip probabilities to [epsilon, 1 − epsilon] (the gradient is
- * zero where clipping is active, as automatic differentiation of the clip gives) and, for the categorical
- * ones, first normalise each row of probabilities to sum to one.
+ * over the last axis; the cross-entropies clip probabilities to [epsilon, 1 − epsilon] with both bounds
+ * in the compute dtype, as Keras does (for float32, 1 − 1e-7 rounds to 1 − 2⁻²³, so a probability of 1
+ * costs −log 2⁻²³ = 15.94, not −log 1e-7); the gradient is zero where clipping is active (outside the
+ * bounds), as automatic differentiation of the clip gives; the categorical ones first normalise each row
+ * of probabilities to sum to one.
  */
 import type { FloatArray, LossKind, LossOptions } from '../backend';
 
@@ -13,6 +15,11 @@ function softplus(x: number): number {
 }
 function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** Keras's clip bounds `[ε, 1 − ε]` in the dtype of `a` (the compute dtype). */
+function clipBounds(epsilon: number, a: FloatArray): [number, number] {
+  return a instanceof Float32Array ? [Math.fround(epsilon), Math.fround(1 - epsilon)] : [epsilon, 1 - epsilon];
 }
 
 export function lossForwardBackward(
@@ -26,12 +33,13 @@ export function lossForwardBackward(
   grad: FloatArray | null,
 ): void {
   let total = 0;
+  const bounds = clipBounds(options.epsilon, yPred);
   if (kind === 'categorical_crossentropy' || kind === 'sparse_categorical_crossentropy') {
-    for (let r = 0; r < rows; r++) total += crossEntropyRow(kind, yPred, yTrue, r, cols, options, grad, 1 / rows);
+    for (let r = 0; r < rows; r++) total += crossEntropyRow(kind, yPred, yTrue, r, cols, options, bounds, grad, 1 / rows);
   } else {
     const scale = 1 / (rows * cols);
     for (let i = 0; i < rows * cols; i++) {
-      const [value, slope] = elementLoss(kind, yPred[i], yTrue[i], options);
+      const [value, slope] = elementLoss(kind, yPred[i], yTrue[i], options, bounds);
       total += value / cols;
       if (grad) grad[i] = slope * scale;
     }
@@ -41,7 +49,7 @@ export function lossForwardBackward(
 }
 
 /** Loss of one element and its derivative with respect to the prediction. */
-function elementLoss(kind: LossKind, p: number, t: number, o: LossOptions): [number, number] {
+function elementLoss(kind: LossKind, p: number, t: number, o: LossOptions, [lo, hi]: [number, number]): [number, number] {
   switch (kind) {
     case 'mean_squared_error':
       return [(p - t) * (p - t), 2 * (p - t)];
@@ -55,9 +63,9 @@ function elementLoss(kind: LossKind, p: number, t: number, o: LossOptions): [num
     case 'binary_crossentropy': {
       const target = t * (1 - o.labelSmoothing) + 0.5 * o.labelSmoothing;
       if (o.fromLogits) return [softplus(p) - p * target, sigmoid(p) - target];
-      const q = Math.min(Math.max(p, o.epsilon), 1 - o.epsilon);
+      const q = Math.min(Math.max(p, lo), hi);
       const value = -(target * Math.log(q) + (1 - target) * Math.log(1 - q));
-      const inside = p > o.epsilon && p < 1 - o.epsilon;
+      const inside = p >= lo && p <= hi;
       return [value, inside ? (q - target) / (q * (1 - q)) : 0];
     }
     default:
@@ -79,6 +87,7 @@ function crossEntropyRow(
   r: number,
   cols: number,
   o: LossOptions,
+  [lo, hi]: [number, number],
   grad: FloatArray | null,
   scale: number,
 ): number {
@@ -107,15 +116,15 @@ function crossEntropyRow(
   for (let c = 0; c < cols; c++) {
     const t = target(kind, yTrue, r, c, cols, o.labelSmoothing);
     const normalised = yPred[base + c] / rowSum;
-    const clipped = Math.min(Math.max(normalised, o.epsilon), 1 - o.epsilon);
+    const clipped = Math.min(Math.max(normalised, lo), hi);
     loss -= t * Math.log(clipped);
-    if (normalised > o.epsilon && normalised < 1 - o.epsilon) weighted += (t * yPred[base + c]) / clipped;
+    if (normalised >= lo && normalised <= hi) weighted += (t * yPred[base + c]) / clipped;
   }
   if (grad) {
     for (let c = 0; c < cols; c++) {
       const t = target(kind, yTrue, r, c, cols, o.labelSmoothing);
       const normalised = yPred[base + c] / rowSum;
-      const inside = normalised > o.epsilon && normalised < 1 - o.epsilon;
+      const inside = normalised >= lo && normalised <= hi;
       const own = inside ? -t / normalised : 0;
       grad[base + c] = ((own + weighted / rowSum) / rowSum) * scale;
     }

@@ -39,6 +39,8 @@ export function metricUpdate(
     return;
   }
   let sum = 0;
+  // Binary accuracy's threshold in the compute dtype, as Keras casts it to y_pred's dtype.
+  const threshold = yPred instanceof Float32Array ? Math.fround(options.threshold) : options.threshold;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     switch (kind) {
@@ -53,7 +55,7 @@ export function metricUpdate(
         for (let c = 0; c < cols; c++) {
           const p = yPred[base + c];
           const t = yTrue[base + c];
-          if (kind === 'binary_accuracy') rowSum += (p > options.threshold ? 1 : 0) === t ? 1 : 0;
+          if (kind === 'binary_accuracy') rowSum += (p > threshold ? 1 : 0) === t ? 1 : 0;
           else if (kind === 'mean_squared_error') rowSum += (p - t) * (p - t);
           else rowSum += Math.abs(p - t);
         }

@@ -4,6 +4,7 @@
  * than 65,535 workgroups. Data movement is exact: every comparison here is bit for bit.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getActivation } from '../../../src/activations';
 import type { WebGpuBackend } from '../../../src/backend/webgpu/webgpu-backend';
 import { ShapeError, ValueError } from '../../../src/errors';
 import { describeGpu } from '../../setup/webgpu-env';
@@ -106,7 +107,7 @@ describeGpu('WebGPU backend storage', (ctx) => {
 
   it('handles an output that aliases its input (activation in place)', async () => {
     const x = gpu.upload([-1, 2, -3, 4], [2, 2], 'float32');
-    gpu.activation(x, x, { name: 'relu', params: {} });
+    gpu.activation(x, x, getActivation('relu'));
     expect(Array.from(await x.data())).toEqual([0, 2, 0, 4]);
   });
 

@@ -8,28 +8,25 @@ import { ACTIVATION_DEFS } from '../../../activations/specs';
 import { backwardReads } from '../../cpu/activation-math';
 import type { GpuBuffer, Runner } from '../kernel-runner';
 import { SHADERS } from '../shaders';
-import { down, up } from './float32';
 
 /**
- * An activation's parameters as the WGSL functions' `p` (ACTIVATION_DEFS order, padded to 4).
- *
- * Thresholds are rounded towards the side that keeps comparisons exact: for a float32 z and a float64
- * λ, `z ≤ λ ⟺ z ≤ down(λ)` and `z > λ ⟺ z > down(λ)`, while rounding λ to nearest would flip the
- * comparison when z is λ's nearest float32 (hardshrink(0.3f) would return 0 on the GPU, 0.3 on the CPU).
- * hardtanh's derivative compares against both bounds the other way round, so it gets them in p.z, p.w.
+ * An activation's parameters as the WGSL functions' `p` (ACTIVATION_DEFS order, padded to 4), rounded
+ * to float32 by the uniform: thresholds compare in the compute dtype, as in Keras and on the CPU
+ * (hardshrink(0.3) at z = f32(0.3) gives 0 on both). hardtanh's derivative reads its bounds again
+ * from p.z, p.w; relu's p.w says whether maxValue is given (p.y would be +∞ otherwise, which WGSL
+ * may assume away).
  */
 export function activationParams(spec: ActivationSpec): [number, number, number, number] {
   const p: [number, number, number, number] = [0, 0, 0, 0];
   Object.keys(ACTIVATION_DEFS[spec.name].params).forEach((key, i) => (p[i] = spec.params[key]));
   switch (spec.name) {
-    case 'hardshrink':
-    case 'softshrink':
-    case 'threshold':
-      p[0] = down(p[0]);
+    case 'hardtanh':
+      p[2] = p[0];
+      p[3] = p[1];
       break;
-    case 'hardtanh': // forward clamps with the nearest bounds (exact); f' = minVal < z < maxVal
-      p[2] = down(p[0]);
-      p[3] = up(p[1]);
+    case 'relu':
+      p[3] = p[1] === Infinity ? 0 : 1;
+      if (p[1] === Infinity) p[1] = 0;
       break;
   }
   return p;

@@ -6,7 +6,6 @@
 import type { LossKind, LossOptions } from '../../backend';
 import type { GpuBuffer, Runner } from '../kernel-runner';
 import { SHADERS } from '../shaders';
-import { down, up } from './float32';
 import { accumulateSum } from './reduce';
 
 export interface LossCall {
@@ -46,7 +45,8 @@ export function loss(k: Runner, call: LossCall): void {
     format: 'uuffffff',
     values: [
       rows, cols, options.delta, options.epsilon, options.labelSmoothing, crossEntropy ? 1 / rows : 1 / (rows * cols),
-      down(options.epsilon), up(1 - options.epsilon),
+      // Keras's clip bounds in float32 (the uniform rounds to nearest): 1 − 1e-7 becomes 1 − 2⁻²³.
+      Math.fround(options.epsilon), Math.fround(1 - options.epsilon),
     ],
     groups: k.grid1d(rows),
   });

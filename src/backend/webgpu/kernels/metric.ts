@@ -6,7 +6,6 @@
 import type { MetricKind, MetricOptions } from '../../backend';
 import type { GpuBuffer, Runner } from '../kernel-runner';
 import { SHADERS } from '../shaders';
-import { down } from './float32';
 import { accumulateSum } from './reduce';
 
 export interface MetricCall {
@@ -35,7 +34,7 @@ export function metric(k: Runner, call: MetricCall): void {
     },
     bindings: [{ binding: 1, ...call.yPred }, { binding: 2, ...call.yTrue }, { binding: 4, ...rowValues, write: true }],
     format: 'uuf',
-    values: [rows, cols, down(call.options.threshold)], // p > t ⟺ p > down(t) for a float32 p
+    values: [rows, cols, call.options.threshold], // compared in float32, as Keras casts it to y_pred's dtype
     groups: k.grid1d(r2 ? cols : rows),
   });
   if (r2) return;
