@@ -8,6 +8,7 @@ import type { CustomBackendNames, CustomNames } from '../identifiers';
 import type { Backend } from './backend';
 import type { WebGpuFlags } from './webgpu/flags';
 import { CpuBackend } from './cpu/cpu-backend';
+import { checkOptions } from '../utils/options';
 
 /** A backend name for `setBackend`: `'auto'`, the built-in ones, and those added to {@link CustomBackendNames}. */
 export type BackendName = 'auto' | 'webgpu' | 'cpu' | CustomNames<CustomBackendNames>;
@@ -92,7 +93,9 @@ async function start(name: string, options: BackendOptions): Promise<Backend> {
  * Select the backend every model uses from now on: `'webgpu'`, `'cpu'`, or `'auto'` (WebGPU when an
  * adapter exists, else the CPU, saying once why). Resolves to the backend's name.
  */
-export async function setBackend(name: BackendName = 'auto', options: BackendOptions = {}): Promise<string> {
+export async function setBackend(name: BackendName = 'auto', backendOptions?: BackendOptions): Promise<string> {
+  const options = checkOptions(backendOptions, 'setBackend', { known: ['gpu', 'device', 'flags'] });
+  if (typeof name !== 'string') checkBackendName(name, 'setBackend');
   if (name !== 'auto') checkBackendName(name, 'setBackend');
   if (name !== 'auto') {
     current = await start(name, options);

@@ -37,6 +37,11 @@ export class Callback {
   onPredictEnd(_logs?: Logs): Hook {}
   onPredictBatchBegin(_batch: number, _logs?: Logs): Hook {}
   onPredictBatchEnd(_batch: number, _logs?: Logs): Hook {}
+  /**
+   * TF.js's hook: called by `fit` each time it yields to the event loop (after about 100 ms of work),
+   * with the 0-based epoch and batch and the last batch logs read for progress (often none on WebGPU).
+   */
+  onYield(_epoch: number, _batch: number, _logs?: Logs): Hook {}
 }
 
 type HookName = Exclude<keyof Callback, 'model' | 'params' | 'setModel' | 'setParams'>;

@@ -1,5 +1,6 @@
 import { platform, type NodeFs } from '../platform';
 import { StateError, invalid, received } from '../errors';
+import { checkOptions } from '../utils/options';
 import { Callback, type Logs } from './callback';
 
 /** Options of `CSVLogger`. */
@@ -43,8 +44,9 @@ export class CSVLogger extends Callback {
    * @param filename Path of the CSV file.
    * @param args See {@link CSVLoggerArgs}.
    */
-  constructor(filename: string, args: CSVLoggerArgs = {}) {
+  constructor(filename: string, options: CSVLoggerArgs = {}) {
     super();
+    const args = checkOptions(options, 'CSVLogger', { known: ['separator', 'append'] });
     if (!platform.isNode()) {
       throw new StateError(
         'Invalid environment for CSVLogger: expected Node.js, which can write files. Received: no Node.js (a browser?).' +

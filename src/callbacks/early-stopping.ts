@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor/tensor';
+import { checkOptions } from '../utils/options';
 import type { Logs } from './callback';
 import { MonitorCallback, checkNonNegativeInt, type MonitorArgs } from './monitor-callback';
 
@@ -60,7 +61,8 @@ export class EarlyStopping extends MonitorCallback {
   private bestWeights: Tensor[] | null = null;
 
   /** @param args See {@link EarlyStoppingArgs}; every option has a Keras default. */
-  constructor(args: EarlyStoppingArgs = {}) {
+  constructor(options: EarlyStoppingArgs = {}) {
+    const args = checkOptions(options, 'EarlyStopping', { known: ['monitor', 'minDelta', 'patience', 'verbose', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch'] });
     super('EarlyStopping', args);
     this.patience = checkNonNegativeInt(args.patience ?? 0, 'patience', 'EarlyStopping');
     this.verbose = args.verbose ?? 0;

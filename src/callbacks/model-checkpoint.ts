@@ -1,5 +1,6 @@
 import { describe, invalid, received } from '../errors';
 import type { Sequential } from '../models/sequential';
+import { checkOptions } from '../utils/options';
 import type { Logs } from './callback';
 import { MonitorCallback } from './monitor-callback';
 
@@ -133,7 +134,10 @@ export class ModelCheckpoint extends MonitorCallback {
    * @param filepath The path template (see {@link formatCheckpointPath}).
    * @param args See {@link ModelCheckpointArgs}; every option has a default.
    */
-  constructor(filepath: string, args: ModelCheckpointArgs = {}) {
+  constructor(filepath: string, options: ModelCheckpointArgs = {}) {
+    const args = checkOptions(options, 'ModelCheckpoint', {
+      known: ['monitor', 'verbose', 'saveBestOnly', 'saveWeightsOnly', 'mode', 'saveFreq', 'initialValueThreshold', 'saver'],
+    });
     super('ModelCheckpoint', { monitor: args.monitor, mode: args.mode, baseline: args.initialValueThreshold ?? null });
     if (typeof filepath !== 'string' || filepath === '') {
       invalid({ what: 'filepath', where: 'ModelCheckpoint', expected: 'a non-empty path template', received: received('filepath', filepath) });

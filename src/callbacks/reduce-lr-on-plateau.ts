@@ -1,4 +1,5 @@
 import { checkNumberInRange, invalid, received } from '../errors';
+import { checkOptions } from '../utils/options';
 import type { Logs } from './callback';
 import { MonitorCallback, checkNonNegativeInt } from './monitor-callback';
 
@@ -68,7 +69,10 @@ export class ReduceLROnPlateau extends MonitorCallback {
   cooldownCounter = 0;
 
   /** @param args See {@link ReduceLROnPlateauArgs}; every option has a default. */
-  constructor(args: ReduceLROnPlateauArgs = {}) {
+  constructor(options: ReduceLROnPlateauArgs = {}) {
+    const args = checkOptions(options, 'ReduceLROnPlateau', {
+      known: ['monitor', 'factor', 'patience', 'verbose', 'mode', 'minDelta', 'cooldown', 'minLr', 'threshold', 'thresholdMode'],
+    });
     const usesThreshold = args.threshold !== undefined || args.thresholdMode !== undefined;
     if (usesThreshold && args.minDelta !== undefined) {
       invalid({

@@ -2,7 +2,8 @@
  * The initializer contract and the helpers every initializer shares: shape
  * and dtype checks, fan computation, option validation and seed resolution.
  */
-import { describe, invalid, received } from '../errors';
+import { invalid, received } from '../errors';
+import { checkOptions as checkStrict } from '../utils/options';
 import { checkSeed, getGlobalSeedGenerator } from '../random/seed';
 
 /** Element type of a generated weight array. */
@@ -66,23 +67,12 @@ export function allocate(shape: unknown, dtype: unknown, where: string): Float32
   return invalid({ what: 'dtype', where, expected: "'float32' or 'float64'", received: received('dtype', dtype) });
 }
 
-/** Check that `options` is an object (or undefined) whose keys are all in `allowed`. */
+/**
+ * Check an initializer's options (the shared strict check: unknown names refused with a did-you-mean
+ * hint). `null` counts as none here: a saved `config: null` means "defaults".
+ */
 export function checkOptions(options: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    invalid({ what: 'options', where, expected: 'an options object', received: received('options', options) });
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      invalid({
-        what: 'option',
-        where,
-        expected: allowed.length ? `one of ${allowed.map((k) => `'${k}'`).join(', ')}` : 'no options',
-        received: describe(key),
-      });
-    }
-  }
-  return options as Record<string, unknown>;
+  return checkStrict((options ?? undefined) as Record<string, unknown> | undefined, where, { known: allowed });
 }
 
 /** A finite number option, with a default when absent. */

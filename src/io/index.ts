@@ -21,7 +21,7 @@
  */
 import type { Sequential } from '../models/sequential';
 import { loadHandlerFor, saveHandlerFor } from './handlers/route';
-import { modelFromArtifacts, modelToArtifacts, weightsIntoModel } from './model-artifacts';
+import { checkLoadOptions, checkSaveOptions, modelFromArtifacts, modelToArtifacts, weightsIntoModel } from './model-artifacts';
 import { artifactsInfo } from './model-json';
 import type { IOHandler, LoadOptions, ModelArtifacts, SaveOptions, SaveResult } from './types';
 
@@ -57,7 +57,8 @@ export interface SaveModelResult extends SaveResult {
  * @throws ValueError for an unsupported layer, a bad target or options; StateError for
  *   `includeOptimizer` on a model that was never compiled.
  */
-export async function saveModel(model: Sequential, target?: string | IOHandler, options: SaveOptions = {}): Promise<SaveModelResult> {
+export async function saveModel(model: Sequential, target?: string | IOHandler, options?: SaveOptions): Promise<SaveModelResult> {
+  checkSaveOptions(options);
   const handler = target === undefined ? null : saveHandlerFor(target);
   const artifacts = await modelToArtifacts(model, options);
   const result = handler ? await handler.save(artifacts) : { modelArtifactsInfo: artifactsInfo(artifacts) };
@@ -75,7 +76,8 @@ export async function saveModel(model: Sequential, target?: string | IOHandler, 
  *   weights, weight paths leaving the model's folder, unknown layers, wrong shapes or dtypes). Nothing is
  *   kept from a failed load.
  */
-export async function loadModel(source: string | IOHandler | ModelArtifacts, options: LoadOptions = {}): Promise<Sequential> {
+export async function loadModel(source: string | IOHandler | ModelArtifacts, loadOptions?: LoadOptions): Promise<Sequential> {
+  const options = checkLoadOptions(loadOptions, 'loadModel');
   const artifacts = await loadHandlerFor(source, options, 'loadModel').load();
   return modelFromArtifacts(artifacts, options);
 }
@@ -87,7 +89,8 @@ export async function loadModel(source: string | IOHandler | ModelArtifacts, opt
  * @param model The model to update.
  * @param source As for {@link loadModel}; files saved with `weightsOnly` or complete models both work.
  */
-export async function loadWeights(model: Sequential, source: string | IOHandler | ModelArtifacts, options: LoadOptions = {}): Promise<void> {
+export async function loadWeights(model: Sequential, source: string | IOHandler | ModelArtifacts, loadOptions?: LoadOptions): Promise<void> {
+  const options = checkLoadOptions(loadOptions, 'loadWeights');
   const artifacts = await loadHandlerFor(source, options, 'loadWeights').load();
   weightsIntoModel(model, artifacts);
 }

@@ -13,11 +13,31 @@ import { layersFromTopology } from './topology-load';
 import { METADATA_KEY, checkOptimizerWeights, readTrainingState, saveTrainingState } from './training-state';
 import type { LoadOptions, ModelArtifacts, SaveOptions } from './types';
 import { decodeWeights, encodeWeights, type NamedWeight } from './weights';
+import { checkOptions } from '../utils/options';
+
+/** `saveModel`'s options, checked (unknown names refused). */
+export function checkSaveOptions(options: SaveOptions | undefined): SaveOptions {
+  return checkOptions(options, 'saveModel', {
+    known: ['includeOptimizer', 'weightsOnly'],
+    notImplemented: { trainableOnly: '', overwrite: 'saving always replaces the model at the target', zipped: 'models are saved in the TF.js Layers format' },
+  });
+}
+
+/** `loadModel`'s and `loadWeights`' options, checked (unknown names refused). */
+export function checkLoadOptions(options: LoadOptions | undefined, where: string): LoadOptions {
+  const o = checkOptions(options, where, {
+    known: ['weightPathPrefix', 'fetchFunc', 'compile'],
+    notImplemented: { strict: 'loading is always strict', onProgress: '', requestInit: 'pass a fetchFunc that adds it', weightUrlConverter: '', streamWeights: '', customObjects: '', safeMode: 'loading never runs code' },
+  });
+  if (o.compile !== undefined && typeof o.compile !== 'boolean') invalid({ what: 'compile', where, expected: 'a boolean', received: describe(o.compile) });
+  return o;
+}
 
 /** The artifacts of a model (what `saveModel` hands to its target). */
 export async function modelToArtifacts(model: Sequential, options: SaveOptions = {}): Promise<ModelArtifacts> {
   if (!(model instanceof Sequential)) invalid({ what: 'model', where: 'saveModel', expected: 'a keras Sequential model', received: describe(model) });
-  const { includeOptimizer = false, weightsOnly = false } = options;
+  model.assertUsable('saveModel');
+  const { includeOptimizer = false, weightsOnly = false } = checkSaveOptions(options);
   if (typeof includeOptimizer !== 'boolean' || typeof weightsOnly !== 'boolean') {
     invalid({ what: 'options', where: 'saveModel', expected: '{ includeOptimizer?: boolean, weightsOnly?: boolean }', received: describe(options) });
   }
@@ -154,6 +174,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, options: Loa
 export function weightsIntoModel(model: Sequential, artifacts: ModelArtifacts): void {
   const where = 'loadWeights';
   if (!(model instanceof Sequential)) invalid({ what: 'model', where, expected: 'a keras Sequential model', received: describe(model) });
+  model.assertUsable(where);
   const stored = checkArtifacts(artifacts, where);
   if (!model.built) {
     throw new StateError(`Invalid call of ${where}: expected a built model. Received: a model whose input shape is unknown.\nhint: give the first layer an inputShape or call build(shape) first.`);

@@ -1,6 +1,6 @@
 import { getActivation, serializeActivation, type ActivationIdentifier, type ActivationSpec } from '../activations';
 import type { Tensor } from '../tensor/tensor';
-import { Layer, type LayerArgs, type RunContext } from './layer';
+import { Layer, layerOptions, type LayerArgs, type RunContext } from './layer';
 
 /** A standalone activation: `y = activation(x)`. */
 export class Activation extends Layer {
@@ -11,7 +11,7 @@ export class Activation extends Layer {
 
   /** @param activation Name (`'relu'`), or `{ name, ...params }` (`{ name: 'elu', alpha: 0.5 }`). */
   constructor(activation: ActivationIdentifier, args: LayerArgs = {}) {
-    super(args);
+    super(layerOptions(args, 'Activation'));
     this.activation = getActivation(activation, 'Activation');
   }
 

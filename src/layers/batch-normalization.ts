@@ -4,7 +4,7 @@ import { serializeInitializer, type Initializer, type InitializerIdentifier } fr
 import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from './variable';
-import { Layer, initializerOption, type BuildContext, type LayerArgs, type RunContext } from './layer';
+import { Layer, initializerOption, layerOptions, type BuildContext, type LayerArgs, type RunContext } from './layer';
 
 /** Tensors a BatchNormalization layer owns besides its weights. */
 interface Extras {
@@ -34,6 +34,18 @@ export interface BatchNormalizationArgs extends LayerArgs {
   movingVarianceInitializer?: InitializerOption;
 }
 
+const BN_OPTIONS = [
+  'axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer',
+];
+const BN_NOT_IMPLEMENTED: Record<string, string> = {
+  betaRegularizer: '',
+  gammaRegularizer: '',
+  betaConstraint: '',
+  gammaConstraint: '',
+  synchronized: '',
+  renorm: '',
+};
+
 /**
  * Normalises each feature over the batch. Training uses the batch's mean and (biased) variance and updates
  * the moving statistics; inference uses the moving statistics.
@@ -50,13 +62,17 @@ export class BatchNormalization extends Layer {
   private lastInput: Tensor | null = null;
   private lastTraining = false;
 
-  constructor(args: BatchNormalizationArgs = {}) {
+  constructor(options: BatchNormalizationArgs = {}) {
+    const args = layerOptions(options, 'BatchNormalization', BN_OPTIONS, BN_NOT_IMPLEMENTED);
     super(args);
     if (args.axis !== undefined && args.axis !== -1) {
       invalid({ what: 'axis', where: 'BatchNormalization', expected: '-1 (the feature axis of an MLP)', received: received('axis', args.axis) });
     }
     this.momentum = checkNumberInRange(args.momentum ?? 0.99, 'momentum', 'BatchNormalization', 0, 1);
     this.epsilon = checkNumberInRange(args.epsilon ?? 1e-3, 'epsilon', 'BatchNormalization', 0, Infinity, { lowOpen: true });
+    for (const key of ['center', 'scale'] as const) {
+      if (args[key] !== undefined && typeof args[key] !== 'boolean') invalid({ what: key, where: 'BatchNormalization', expected: 'a boolean', received: received(key, args[key]) });
+    }
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
     this.inits = {

@@ -1,9 +1,9 @@
-import { getActivation, serializeActivation, type ActivationIdentifier, type ActivationSpec } from '../activations';
-import { checkPositiveInt } from '../errors';
+import { getActivation, serializeActivation, type ActivationIdentifier, type ActivationSpec, type ActivationString } from '../activations';
+import { checkPositiveInt, describe, invalid, received } from '../errors';
 import { serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers';
 import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
-import { Layer, initializerOption, type BuildContext, type LayerArgs, type RunContext } from './layer';
+import { Layer, initializerOption, layerOptions, type BuildContext, type LayerArgs, type RunContext } from './layer';
 import type { Variable } from './variable';
 
 type InitializerOption = InitializerIdentifier;
@@ -18,6 +18,24 @@ export interface DenseArgs extends LayerArgs {
   kernelInitializer?: InitializerOption;
   /** Initializer of the bias (default `'zeros'`). */
   biasInitializer?: InitializerOption;
+}
+
+const DENSE_OPTIONS = ['activation', 'useBias', 'kernelInitializer', 'biasInitializer'];
+const DENSE_NOT_IMPLEMENTED: Record<string, string> = {
+  kernelRegularizer: '',
+  biasRegularizer: '',
+  activityRegularizer: '',
+  kernelConstraint: '',
+  biasConstraint: '',
+  loraRank: '',
+  loraAlpha: '',
+  quantizationConfig: '',
+};
+
+/** Dense's second argument: an options object, or (Keras's second positional argument) an activation name. */
+function denseOptions(args: DenseArgs | ActivationString | undefined): DenseArgs {
+  if (typeof args === 'string') return { activation: args };
+  return layerOptions(args, 'Dense', DENSE_OPTIONS, DENSE_NOT_IMPLEMENTED);
 }
 
 /**
@@ -40,14 +58,23 @@ export class Dense extends Layer {
 
   /**
    * @param units Number of output features (positive integer).
+   * @param args Options, or an activation name as Keras's second positional argument:
+   *   `new Dense(4, 'relu')` is `new Dense(4, { activation: 'relu' })`.
    */
-  constructor(units: number, args: DenseArgs = {}) {
-    super(args);
+  constructor(units: number, args: DenseArgs | ActivationString = {}) {
+    if (typeof units === 'object' && units !== null) {
+      invalid({ what: 'units', where: 'Dense', expected: 'a positive integer', received: received('units', units), hint: "pass units first and the options second: new Dense(4, { activation: 'relu' })." });
+    }
+    const options = denseOptions(args);
+    super(options);
     this.units = checkPositiveInt(units, 'units', 'Dense');
-    this.activation = getActivation(args.activation, 'Dense');
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = initializerOption(args.kernelInitializer, 'glorot_uniform', 'Dense');
-    this.biasInitializer = initializerOption(args.biasInitializer, 'zeros', 'Dense');
+    this.activation = getActivation(options.activation, 'Dense');
+    if (options.useBias !== undefined && typeof options.useBias !== 'boolean') {
+      invalid({ what: 'useBias', where: 'Dense', expected: 'a boolean', received: describe(options.useBias) });
+    }
+    this.useBias = options.useBias ?? true;
+    this.kernelInitializer = initializerOption(options.kernelInitializer, 'glorot_uniform', 'Dense');
+    this.biasInitializer = initializerOption(options.biasInitializer, 'zeros', 'Dense');
   }
 
   override computeOutputShape(_inputShape: number[]): number[] {

@@ -1,7 +1,7 @@
 import { checkNumberInRange } from '../errors';
 import { checkSeed, getGlobalSeedGenerator } from '../random';
 import type { Tensor } from '../tensor/tensor';
-import { Layer, type LayerArgs, type RunContext } from './layer';
+import { Layer, layerOptions, type LayerArgs, type RunContext } from './layer';
 
 /** Options of `Dropout`. */
 export interface DropoutArgs extends LayerArgs {
@@ -28,9 +28,10 @@ export class Dropout extends Layer {
 
   /** @param rate Fraction of inputs to drop, in [0, 1). */
   constructor(rate: number, args: DropoutArgs = {}) {
-    super(args);
+    const options = layerOptions(args, 'Dropout', ['seed'], { noiseShape: 'masks are drawn per element' });
+    super(options);
     this.rate = checkNumberInRange(rate, 'rate', 'Dropout', 0, 1, { highOpen: true });
-    this.seed = args.seed === undefined ? getGlobalSeedGenerator().next() : checkSeed(args.seed, 'Dropout');
+    this.seed = options.seed == null ? getGlobalSeedGenerator().next() : checkSeed(options.seed, 'Dropout');
   }
 
   private options(ctx: RunContext) {

@@ -5,8 +5,9 @@
  * `summary` and checks.
  */
 import { toSnakeCase } from '../utils/identifiers';
+import { checkOptions } from '../utils/options';
 import type { Backend, FloatDType } from '../backend/backend';
-import { ShapeError, invalid, received } from '../errors';
+import { ShapeError, StateError, invalid, received } from '../errors';
 import { getInitializer, type Initializer, type InitializerIdentifier, type InitializerName } from '../initializers';
 import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
@@ -15,14 +16,38 @@ import { Variable } from './variable';
 
 /** Options every layer accepts. */
 export interface LayerArgs {
-  /** Unique name; by default the snake_case class name with a counter (`dense`, `dense_1`, …). */
+  /**
+   * Unique name; by default the snake_case class name with a counter (`dense`, `dense_1`, …). As in
+   * Keras, a string without `/` (weights are stored under `name/kernel`).
+   */
   name?: string;
   /** Shape of one input sample (without the batch dimension); lets a first layer build the model. */
   inputShape?: number[];
   /** Shape with a leading batch dimension (null or a number), as Keras's `batch_input_shape`. */
   batchInputShape?: (number | null)[];
+  /** Keras's and TF.js's `input_dim`: `inputShape: [inputDim]`. */
+  inputDim?: number;
   /** Whether the optimizer updates this layer's weights (default true). */
   trainable?: boolean;
+}
+
+/** The option names of {@link LayerArgs}. */
+const LAYER_OPTIONS = ['name', 'inputShape', 'batchInputShape', 'inputDim', 'trainable'];
+/** Layer options of Keras or TF.js that this library does not have. */
+const LAYER_NOT_IMPLEMENTED: Record<string, string> = {
+  dtype: "layers compute in keras.config's floatx ('float32', or 'float64' on the CPU)",
+  autocast: '',
+  batchSize: 'fit, evaluate and predict take the batch size',
+  weights: 'call model.setWeights once the model is built',
+  inputDType: '',
+};
+
+/**
+ * Check a layer's options object: the options every layer takes plus `known`; Keras options in
+ * `notImplemented` say they are not implemented yet. Returns the options (`{}` for none).
+ */
+export function layerOptions<T extends object>(args: T | undefined, where: string, known: readonly string[] = [], notImplemented: Record<string, string> = {}): T {
+  return checkOptions(args, where, { known: [...known, ...LAYER_OPTIONS], notImplemented: { ...LAYER_NOT_IMPLEMENTED, ...notImplemented } });
 }
 
 /** What a layer needs to know while running one batch. */
@@ -68,12 +93,24 @@ export abstract class Layer {
   outputShape: number[] | null = null;
   protected variables: Variable[] = [];
   protected readonly buffers = new BufferCache();
+  private disposed = false;
 
+  /** @param args Checked by the subclass with {@link layerOptions}. */
   constructor(args: LayerArgs = {}) {
     const className = (new.target as unknown as typeof Layer).className;
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name.includes('/'))) {
+      invalid({ what: 'name', where: className, expected: "a string without '/' (as Keras)", received: received('name', args.name) });
+    }
     this.name = args.name ?? uniqueName(toSnakeCase(className));
+    if (args.trainable !== undefined && typeof args.trainable !== 'boolean') {
+      invalid({ what: 'trainable', where: className, expected: 'a boolean', received: received('trainable', args.trainable) });
+    }
     this.trainable = args.trainable ?? true;
-    const shape = args.inputShape ?? args.batchInputShape?.slice(1);
+    const given = [args.inputShape, args.batchInputShape, args.inputDim].filter((v) => v !== undefined).length;
+    if (given > 1) {
+      invalid({ what: 'input shape', where: className, expected: 'one of inputShape, batchInputShape and inputDim', received: `${given} of them` });
+    }
+    const shape = args.inputDim !== undefined ? [args.inputDim] : (args.inputShape ?? args.batchInputShape?.slice(1));
     if (shape !== undefined) {
       if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
         invalid({
@@ -195,11 +232,24 @@ export abstract class Layer {
     });
   }
 
+  /** True once `dispose()` was called: the layer has no weights any more. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** @internal Throw a StateError if the layer was disposed. */
+  assertNotDisposed(where: string): void {
+    if (this.disposed) {
+      invalid({ what: 'call', where, expected: 'layers that were not disposed', received: `layer '${this.name}', disposed`, hint: 'build a new model (or load a saved one); a disposed model or layer has no weights.' }, StateError);
+    }
+  }
+
   /** Release weights and scratch buffers. */
   dispose(): void {
     this.buffers.clear();
     for (const v of this.variables) v.dispose();
     this.variables = [];
+    this.disposed = true;
   }
 
   /** @internal Release only scratch buffers (end of fit/predict). */

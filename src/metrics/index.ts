@@ -4,9 +4,10 @@
  * the shapes of the targets and the outputs, by Keras 3's rules (see {@link getMetric}).
  */
 import type { MetricKind, MetricOptions } from '../backend/backend';
-import { checkNumberInRange } from '../errors';
+import { checkNumberInRange, invalid, received } from '../errors';
 import type { CustomMetricNames, CustomNames, Spellings } from '../identifiers';
 import { lookupIdentifier, toSnakeCase } from '../utils/identifiers';
+import { checkOptions } from '../utils/options';
 
 export class Metric {
   readonly options: MetricOptions;
@@ -16,7 +17,8 @@ export class Metric {
     readonly name: string,
     options: Partial<MetricOptions> = {},
   ) {
-    this.options = { threshold: 0.5, ...options };
+    const given = checkOptions(options, name, { known: ['threshold'] });
+    this.options = { threshold: given.threshold ?? 0.5 };
   }
 
   /** The metric's value from its accumulator (layouts in the backend contract's metric docs). */
@@ -37,37 +39,56 @@ export class Metric {
   }
 }
 
+/** Options every metric class takes. */
+export interface MetricArgs {
+  /** Key in logs and history (default: the metric's snake_case name). */
+  name?: string;
+}
+
+/** Check a metric class's options; returns them. */
+function metricArgs<T extends MetricArgs>(args: T | undefined, where: string, known: readonly string[] = [], notImplemented: Record<string, string> = {}): T {
+  const o = checkOptions(args, where, { known: ['name', ...known], notImplemented: { dtype: '', ...notImplemented } });
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) invalid({ what: 'name', where, expected: 'a non-empty string', received: received('name', o.name) });
+  return o;
+}
+
 export class BinaryAccuracy extends Metric {
-  /** @param args.threshold Predictions above it count as 1 (default 0.5). */
-  constructor(args: { name?: string; threshold?: number } = {}) {
-    super('binary_accuracy', args.name ?? 'binary_accuracy', {
-      threshold: checkNumberInRange(args.threshold ?? 0.5, 'threshold', 'BinaryAccuracy', 0, 1),
+  /** @param args `threshold`: predictions above it count as 1 (default 0.5); `name`. */
+  constructor(args: MetricArgs & { threshold?: number } = {}) {
+    const o = metricArgs(args, 'BinaryAccuracy', ['threshold']);
+    super('binary_accuracy', o.name ?? 'binary_accuracy', {
+      threshold: checkNumberInRange(o.threshold ?? 0.5, 'threshold', 'BinaryAccuracy', 0, 1),
     });
   }
 }
 export class CategoricalAccuracy extends Metric {
-  constructor(args: { name?: string } = {}) {
-    super('categorical_accuracy', args.name ?? 'categorical_accuracy');
+  /** @param args `name`. */
+  constructor(args: MetricArgs = {}) {
+    super('categorical_accuracy', metricArgs(args, 'CategoricalAccuracy').name ?? 'categorical_accuracy');
   }
 }
 export class SparseCategoricalAccuracy extends Metric {
-  constructor(args: { name?: string } = {}) {
-    super('sparse_categorical_accuracy', args.name ?? 'sparse_categorical_accuracy');
+  /** @param args `name`. */
+  constructor(args: MetricArgs = {}) {
+    super('sparse_categorical_accuracy', metricArgs(args, 'SparseCategoricalAccuracy').name ?? 'sparse_categorical_accuracy');
   }
 }
 export class MeanSquaredError extends Metric {
-  constructor(args: { name?: string } = {}) {
-    super('mean_squared_error', args.name ?? 'mean_squared_error');
+  /** @param args `name`. */
+  constructor(args: MetricArgs = {}) {
+    super('mean_squared_error', metricArgs(args, 'MeanSquaredError').name ?? 'mean_squared_error');
   }
 }
 export class MeanAbsoluteError extends Metric {
-  constructor(args: { name?: string } = {}) {
-    super('mean_absolute_error', args.name ?? 'mean_absolute_error');
+  /** @param args `name`. */
+  constructor(args: MetricArgs = {}) {
+    super('mean_absolute_error', metricArgs(args, 'MeanAbsoluteError').name ?? 'mean_absolute_error');
   }
 }
 export class R2Score extends Metric {
-  constructor(args: { name?: string } = {}) {
-    super('r2_score', args.name ?? 'r2_score');
+  /** @param args `name`; Keras's `classAggregation` (here always 'uniform_average') and `numRegressors` are not implemented yet. */
+  constructor(args: MetricArgs = {}) {
+    super('r2_score', metricArgs(args, 'R2Score', [], { classAggregation: "scores are averaged over outputs ('uniform_average')", numRegressors: '' }).name ?? 'r2_score');
   }
 }
 

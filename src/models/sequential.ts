@@ -23,6 +23,7 @@ import { evaluateModel, type EvaluateArgs } from '../training/evaluate';
 import { fitModel, type FitArgs } from '../training/fit';
 import { predictModel, type PredictArgs } from '../training/predict';
 import type { IOHandler, SaveModelResult, SaveOptions } from '../io';
+import { checkOptions } from '../utils/options';
 import { formatSummary } from './summary';
 
 /** Arguments of `compile`. */
@@ -44,6 +45,15 @@ export interface CompiledState {
 
 let modelCounter = 0;
 
+const COMPILE_NOT_IMPLEMENTED: Record<string, string> = {
+  weightedMetrics: 'metrics are not weighted',
+  lossWeights: 'a Sequential model has one output',
+  runEagerly: '',
+  stepsPerExecution: '',
+  jitCompile: '',
+  autoScaleLoss: '',
+};
+
 export class Sequential {
   readonly name: string;
   /** Set to true (e.g. by a callback) to stop `fit` after the current batch. */
@@ -54,10 +64,21 @@ export class Sequential {
   private compiled: CompiledState | null = null;
   private backendInUse: Backend | null = null;
   private isFitting = false;
+  private disposed = false;
 
-  /** @param layers Layers in order; the first should declare `inputShape` (or be an `Input`). */
+  /**
+   * @param layers Layers in order; the first should declare `inputShape` (or be an `Input`).
+   * @param args `name` (default `sequential`, `sequential_1`, …; a string without `/`, as Keras).
+   */
   constructor(layers: Layer[] = [], args: { name?: string } = {}) {
-    this.name = args.name ?? (modelCounter++ === 0 ? 'sequential' : `sequential_${modelCounter - 1}`);
+    const options = checkOptions(args, 'Sequential', { known: ['name'], notImplemented: { trainable: 'set trainable on the layers' } });
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name.includes('/'))) {
+      invalid({ what: 'name', where: 'Sequential', expected: "a string without '/' (as Keras)", received: received('name', options.name) });
+    }
+    if (!Array.isArray(layers)) {
+      invalid({ what: 'layers', where: 'Sequential', expected: 'an array of layers', received: describe(layers), hint: 'write new Sequential([layer1, layer2], { name }).' });
+    }
+    this.name = options.name ?? (modelCounter++ === 0 ? 'sequential' : `sequential_${modelCounter - 1}`);
     for (const layer of layers) this.add(layer);
   }
 
@@ -68,12 +89,14 @@ export class Sequential {
 
   /** Append a layer; builds it at once when the input shape is known. */
   add(layer: Layer): void {
+    this.assertUsable('Sequential.add');
     if (!(layer instanceof Layer)) {
       invalid({ what: 'layer', where: 'Sequential.add', expected: 'a keras.layers.Layer instance', received: describe(layer) });
     }
     if (this.stack.includes(layer)) {
       invalid({ what: 'layer', where: 'Sequential.add', expected: 'a layer not already in the model', received: `layer '${layer.name}'` });
     }
+    layer.assertNotDisposed('Sequential.add');
     if (this.stack.length > 0 && layer instanceof Input) {
       invalid({ what: 'layer', where: 'Sequential.add', expected: 'Input only as the first layer', received: `Input '${layer.name}' at position ${this.stack.length}` });
     }
@@ -115,6 +138,7 @@ export class Sequential {
 
   /** Build the weights for a per-sample input shape (done automatically when it is known). */
   build(inputShape: number[]): void {
+    this.assertUsable('build');
     this.buildLayers(inputShape, this.backendInUse ?? currentBackend());
   }
 
@@ -136,9 +160,17 @@ export class Sequential {
     this.backendInUse = backend;
   }
 
-  /** Configure training: optimizer, loss and metrics. */
+  /**
+   * Configure training: optimizer, loss and metrics. Calling it again replaces them (the old optimizer's
+   * slots are released); during `fit` it throws a StateError (call it after `fit` resolves).
+   */
   compile(args: CompileArgs): void {
-    if (!args || args.loss === undefined) {
+    this.assertUsable('compile');
+    if (this.isFitting) {
+      invalid({ what: 'call of compile', where: 'Sequential', expected: 'no fit running on this model', received: 'a compile during fit', hint: 'compile after fit resolves (stop early with model.stopTraining = true); to change the learning rate during training, set model.optimizer.learningRate.' }, StateError);
+    }
+    checkOptions(args, 'compile', { known: ['optimizer', 'loss', 'metrics'], notImplemented: COMPILE_NOT_IMPLEMENTED });
+    if (args === undefined || args.loss === undefined) {
       invalid({ what: 'loss', where: 'compile', expected: "a loss name or keras.losses.Loss, e.g. 'mean_squared_error'", received: received('loss', args?.loss) });
     }
     const loss = getLoss(args.loss);
@@ -228,6 +260,19 @@ export class Sequential {
     this.backendInUse = backend;
   }
 
+  /** True once `dispose()` was called. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** @internal Throw a StateError if this model (or one of its layers) was disposed. */
+  assertUsable(where: string): void {
+    if (this.disposed) {
+      invalid({ what: `call of ${where}`, where: `model '${this.name}'`, expected: 'a model that was not disposed', received: 'a disposed model (its weights are released)', hint: 'build a new model, or load a saved one with keras.loadModel.' }, StateError);
+    }
+    for (const layer of this.stack) layer.assertNotDisposed(where);
+  }
+
   /** @internal Guard against two concurrent `fit` calls on one model. */
   beginFit(): void {
     if (this.isFitting) throw new StateError('Invalid call of fit: expected no other fit running on this model. Received: a second concurrent fit.');
@@ -249,6 +294,7 @@ export class Sequential {
 
   /** Copies of the weights as tensors, in Keras order. The caller owns (and may dispose) them. */
   getWeights(): Tensor[] {
+    this.assertUsable('getWeights');
     return this.weights.map((v) => {
       const copy = v.value.backend.alloc(v.shape, v.value.dtype);
       v.value.backend.copy(v.value, copy);
@@ -258,6 +304,7 @@ export class Sequential {
 
   /** Overwrite the weights (Keras order) from tensors or arrays of matching shapes. */
   async setWeights(weights: (Tensor | TensorLike)[]): Promise<void> {
+    this.assertUsable('setWeights');
     const vars = this.weights;
     if (!Array.isArray(weights) || weights.length !== vars.length) {
       throw new ShapeError(
@@ -275,11 +322,13 @@ export class Sequential {
 
   /** Number of scalars in all weights. */
   countParams(): number {
+    this.assertUsable('countParams');
     return this.stack.reduce((n, l) => n + l.countParams(), 0);
   }
 
   /** Print Keras's summary table through `printFn` (default console.log). */
   summary(printFn: (line: string) => void = console.log): void {
+    this.assertUsable('summary');
     if (!this.built) {
       throw new StateError(
         `Invalid call of summary: expected a built model. Received: a model whose input shape is unknown.` +
@@ -290,17 +339,17 @@ export class Sequential {
   }
 
   /** Train on `x`/`y` for a number of epochs; resolves to the History. */
-  fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
+  fit(x: TensorLike, y: TensorLike, args?: FitArgs): Promise<History> {
     return fitModel(this, x, y, args);
   }
 
   /** Loss and metrics on `x`/`y`: `{ loss, accuracy, … }`. */
-  evaluate(x: TensorLike, y: TensorLike, args: EvaluateArgs = {}): Promise<Record<string, number>> {
+  evaluate(x: TensorLike, y: TensorLike, args?: EvaluateArgs): Promise<Record<string, number>> {
     return evaluateModel(this, x, y, args);
   }
 
   /** Outputs for `x`, computed in batches; the caller owns the returned tensor. */
-  predict(x: TensorLike, args: PredictArgs = {}): Promise<Tensor> {
+  predict(x: TensorLike, args?: PredictArgs): Promise<Tensor> {
     return predictModel(this, x, args);
   }
 
@@ -310,15 +359,24 @@ export class Sequential {
    * in-memory artifacts object. `includeOptimizer` also saves the optimizer's state so training resumes
    * exactly. See `keras.saveModel`.
    */
-  async save(target?: string | IOHandler, options: SaveOptions = {}): Promise<SaveModelResult> {
+  async save(target?: string | IOHandler, options?: SaveOptions): Promise<SaveModelResult> {
+    this.assertUsable('save');
     const { saveModel } = await import('../io');
     return saveModel(this, target, options);
   }
 
-  /** Release every weight, buffer and optimizer slot of this model. */
+  /**
+   * Release every weight, buffer and optimizer slot of this model. Afterwards `fit`, `evaluate`,
+   * `predict`, `save`, `getWeights`, `setWeights`, `countParams`, `summary` and `compile` throw a
+   * StateError; disposing twice is safe. During `fit` it throws a StateError.
+   */
   dispose(): void {
+    if (this.isFitting) {
+      invalid({ what: 'call of dispose', where: `model '${this.name}'`, expected: 'no fit running on this model', received: 'a dispose during fit', hint: 'set model.stopTraining = true and dispose after fit resolves.' }, StateError);
+    }
     for (const layer of this.stack) layer.dispose();
     this.compiled?.optimizer.disposeSlots();
+    this.disposed = true;
   }
 
   /** Keras-style config: the model name and each layer's class and config. */

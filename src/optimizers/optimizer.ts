@@ -6,6 +6,7 @@
  */
 import { optimizerSlotNames, type Backend, type OptimizerKind } from '../backend/backend';
 import { checkNumberInRange, invalid, received } from '../errors';
+import { checkOptions } from '../utils/options';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../layers/variable';
 
@@ -31,6 +32,32 @@ export interface OptimizerArgs {
   name?: string;
 }
 
+/** Options of Keras's base optimizer that this library does not implement yet. */
+const OPTIMIZER_NOT_IMPLEMENTED: Record<string, string> = {
+  useEma: '',
+  emaMomentum: '',
+  emaOverwriteFrequency: '',
+  gradientAccumulationSteps: 'use a larger batchSize instead',
+  lossScaleFactor: 'training runs in float32, without loss scaling',
+  excludeFromWeightDecay: '',
+};
+
+const BASE_OPTIONS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', 'name'];
+
+function isSchedule(value: unknown): value is LearningRateSchedule {
+  return typeof value === 'object' && value !== null && typeof (value as LearningRateSchedule).call === 'function';
+}
+
+/**
+ * An optimizer's constructor argument: an options object, or (Keras's first positional argument) the
+ * learning rate, a number or a schedule: `new SGD(0.1)` is `new SGD({ learningRate: 0.1 })`. Options are
+ * checked against the base's and `known`.
+ */
+export function optimizerOptions<T extends OptimizerArgs>(args: T | number | LearningRateSchedule | undefined, where: string, known: readonly string[]): T {
+  if (typeof args === 'number' || isSchedule(args)) return { learningRate: args } as T;
+  return checkOptions(args as T | undefined, where, { known: [...BASE_OPTIONS, ...known], notImplemented: OPTIMIZER_NOT_IMPLEMENTED });
+}
+
 export abstract class Optimizer {
   /** The backend's name for this optimizer's update rule. */
   abstract readonly kind: OptimizerKind;
@@ -45,7 +72,9 @@ export abstract class Optimizer {
   private slots: Tensor[][] = [];
   private slotOwner: Variable[] = [];
 
+  /** @param args Checked by the subclass with {@link optimizerOptions}. */
   constructor(args: OptimizerArgs, defaults: { learningRate: number; name: string; weightDecay?: number }) {
+    if (args.name !== undefined && typeof args.name !== 'string') invalid({ what: 'name', where: defaults.name, expected: 'a string', received: received('name', args.name) });
     this.name = args.name ?? defaults.name;
     this.lr = args.learningRate ?? defaults.learningRate;
     if (typeof this.lr === 'number') checkNumberInRange(this.lr, 'learningRate', this.name, 0, Infinity);

@@ -4,6 +4,7 @@
  * step (steps are 0-based). Values are computed in double precision.
  */
 import { checkNumberInRange, invalid, received } from '../errors';
+import { checkOptions } from '../utils/options';
 import type { LearningRateSchedule } from './optimizer';
 
 function finite(value: unknown, name: string, where: string): number {
@@ -33,10 +34,11 @@ export class ExponentialDecay implements LearningRateSchedule {
   private readonly args: Required<ExponentialDecayArgs>;
 
   /** @param args See {@link ExponentialDecayArgs}. */
-  constructor(args: ExponentialDecayArgs) {
+  constructor(options: ExponentialDecayArgs) {
     const where = 'ExponentialDecay';
+    const args = checkOptions(options, where, { known: ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 'name'] });
     this.args = {
-      initialLearningRate: finite(args?.initialLearningRate, 'initialLearningRate', where),
+      initialLearningRate: finite(args.initialLearningRate, 'initialLearningRate', where),
       decaySteps: positive(args.decaySteps, 'decaySteps', where),
       decayRate: finite(args.decayRate, 'decayRate', where),
       staircase: args.staircase ?? false,
@@ -74,8 +76,9 @@ export class PiecewiseConstantDecay implements LearningRateSchedule {
    * @param values `boundaries.length + 1` learning rates.
    * @param args `name` (default `'PiecewiseConstant'`).
    */
-  constructor(boundaries: number[], values: number[], args: { name?: string } = {}) {
+  constructor(boundaries: number[], values: number[], options: { name?: string } = {}) {
     const where = 'PiecewiseConstantDecay';
+    const args = checkOptions(options, where, { known: ['name'] });
     if (!Array.isArray(boundaries) || !boundaries.every((b, i) => Number.isFinite(b) && (i === 0 || b > boundaries[i - 1]))) {
       invalid({ what: 'boundaries', where, expected: 'an array of strictly increasing finite numbers', received: received('boundaries', boundaries) });
     }
@@ -123,10 +126,11 @@ export class PolynomialDecay implements LearningRateSchedule {
   private readonly args: Required<PolynomialDecayArgs>;
 
   /** @param args See {@link PolynomialDecayArgs}. */
-  constructor(args: PolynomialDecayArgs) {
+  constructor(options: PolynomialDecayArgs) {
     const where = 'PolynomialDecay';
+    const args = checkOptions(options, where, { known: ['initialLearningRate', 'decaySteps', 'endLearningRate', 'power', 'cycle', 'name'] });
     this.args = {
-      initialLearningRate: finite(args?.initialLearningRate, 'initialLearningRate', where),
+      initialLearningRate: finite(args.initialLearningRate, 'initialLearningRate', where),
       decaySteps: positive(args.decaySteps, 'decaySteps', where),
       endLearningRate: finite(args.endLearningRate ?? 1e-4, 'endLearningRate', where),
       power: finite(args.power ?? 1, 'power', where),
@@ -178,11 +182,12 @@ export class CosineDecay implements LearningRateSchedule {
   private readonly args: Required<Omit<CosineDecayArgs, 'warmupTarget'>> & { warmupTarget: number | null };
 
   /** @param args See {@link CosineDecayArgs}. */
-  constructor(args: CosineDecayArgs) {
+  constructor(options: CosineDecayArgs) {
     const where = 'CosineDecay';
-    const warmupTarget = args?.warmupTarget ?? null;
+    const args = checkOptions(options, where, { known: ['initialLearningRate', 'decaySteps', 'alpha', 'warmupTarget', 'warmupSteps', 'name'] });
+    const warmupTarget = args.warmupTarget ?? null;
     this.args = {
-      initialLearningRate: finite(args?.initialLearningRate, 'initialLearningRate', where),
+      initialLearningRate: finite(args.initialLearningRate, 'initialLearningRate', where),
       decaySteps: positive(args.decaySteps, 'decaySteps', where),
       alpha: finite(args.alpha ?? 0, 'alpha', where),
       warmupTarget: warmupTarget === null ? null : finite(warmupTarget, 'warmupTarget', where),

@@ -9,7 +9,8 @@ import type { Sequential } from '../models/sequential';
 import { toHostArray, type TensorLike } from '../tensor/convert';
 import { drawFrame, extent, formatTick, linearScale, niceDomain } from './axis';
 import { classColor, rampColor, tint } from './colors';
-import { emitPlot, type PlotOutputOptions, type PlotResult } from './output';
+import { checkOptions } from '../utils/options';
+import { OUTPUT_OPTIONS, emitPlot, type PlotOutputOptions, type PlotResult } from './output';
 import { el, num, svgDocument, text } from './svg';
 
 /** Options of {@link plotDecisionBoundary}. */
@@ -53,7 +54,10 @@ function labelValues(values: ArrayLike<number>, shape: number[], n: number): num
  * @param y Their labels: class indices, one-hot rows, or values (regression / a single sigmoid output).
  * @returns The SVG and the files written (Node default `decision-boundary.svg`).
  */
-export async function plotDecisionBoundary(model: Sequential, x: TensorLike, y: TensorLike, options: PlotDecisionBoundaryOptions = {}): Promise<PlotResult> {
+export async function plotDecisionBoundary(model: Sequential, x: TensorLike, y: TensorLike, plotOptions?: PlotDecisionBoundaryOptions): Promise<PlotResult> {
+  const options = checkOptions(plotOptions, WHERE, {
+    known: ['resolution', 'margin', 'classNames', 'xLabel', 'yLabel', 'title', 'width', 'height', ...OUTPUT_OPTIONS],
+  });
   if (!model || typeof model.predict !== 'function' || model.inputShape?.length !== 1 || model.inputShape[0] !== 2) {
     invalid({ what: 'model', where: WHERE, expected: 'a model built for 2 input features', received: `input shape ${JSON.stringify(model?.inputShape ?? null)}` });
   }

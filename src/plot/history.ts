@@ -5,7 +5,8 @@
 import { describe, invalid } from '../errors';
 import { drawFrame, extent, linearScale, niceDomain, niceStep, ticksBetween } from './axis';
 import { TRAIN_COLOR, VAL_COLOR } from './colors';
-import { emitPlot, type PlotOutputOptions, type PlotResult } from './output';
+import { checkOptions } from '../utils/options';
+import { OUTPUT_OPTIONS, emitPlot, type PlotOutputOptions, type PlotResult } from './output';
 import { el, linePath, svgDocument, text } from './svg';
 
 /** Options of {@link plotHistory}. */
@@ -114,7 +115,8 @@ function panel(name: string, train: number[] | undefined, val: number[] | undefi
  * @param history What `fit` returned (or its `history` record).
  * @returns The SVG and the files written.
  */
-export async function plotHistory(history: HistoryLike, options: PlotHistoryOptions = {}): Promise<PlotResult> {
+export async function plotHistory(history: HistoryLike, plotOptions?: PlotHistoryOptions): Promise<PlotResult> {
+  const options = checkOptions(plotOptions, WHERE, { known: ['metrics', 'columns', 'panelWidth', 'panelHeight', 'title', ...OUTPUT_OPTIONS] });
   const { logs, epochs } = readHistory(history);
   const bases = [...new Set(Object.keys(logs).map((k) => k.replace(/^val_/, '')))].sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : 0));
   const names = options.metrics ?? bases;

@@ -24,6 +24,9 @@ export interface PlotOutputOptions {
   container?: PlotContainer | string;
 }
 
+/** The option names of {@link PlotOutputOptions}. */
+export const OUTPUT_OPTIONS = ['path', 'png', 'container'];
+
 /** What a plot function resolves to. */
 export interface PlotResult {
   /** The plot as an SVG document. */

@@ -57,17 +57,26 @@ function flattenNested(value: NestedArray, size: number, out: Float64Array): voi
   if (i !== size) throw new ShapeError(`Internal: flattened ${i} values, expected ${size}.`);
 }
 
-/** Throw a ValueError naming the first NaN or infinite value. */
-export function checkFinite(values: ArrayLike<number>, shape: readonly number[], what: string, where: string): void {
+/** Largest float32; anything larger in magnitude rounds to ±Infinity (from 2¹²⁸ − 2¹⁰³ on). */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Throw a ValueError naming the first NaN or infinite value, checked in the dtype the values are computed
+ * in: in float32, 1e39 is finite in JavaScript but becomes Infinity once converted.
+ */
+export function checkFinite(values: ArrayLike<number>, shape: readonly number[], what: string, where: string, dtype: DType = 'float64'): void {
+  const in32 = dtype === 'float32';
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
+    const v = values[i];
+    if (!Number.isFinite(in32 ? Math.fround(v) : v)) {
       const cols = shape.length > 1 ? sizeOf(shape.slice(1)) : 1;
+      const overflow = Number.isFinite(v);
       invalid({
         what,
         where,
-        expected: 'finite numbers (no NaN or Infinity)',
-        received: `${values[i]} at sample ${Math.floor(i / cols)}, feature ${i % cols}`,
-        hint: 'clean or impute missing values before training.',
+        expected: overflow ? `finite numbers in ${dtype} (|x| ≤ ${FLOAT32_MAX.toExponential(7)})` : 'finite numbers (no NaN or Infinity)',
+        received: `${v} at sample ${Math.floor(i / cols)}, feature ${i % cols}`,
+        hint: overflow ? 'scale the data; float32 overflows to Infinity above 3.4e38.' : 'clean or impute missing values before training.',
       });
     }
   }
@@ -79,8 +88,9 @@ export function checkFinite(values: ArrayLike<number>, shape: readonly number[],
  */
 export async function toHostArray(data: TensorLike, what: string, where: string, shape?: readonly number[]): Promise<HostArray> {
   if (data instanceof Tensor) {
+    // The storage check, not the user's: a call holding the tensor may read it after a dispose.
     data.assertLive(where);
-    return { values: (await data.data()) as HostArray['values'], shape: [...data.shape] };
+    return { values: (await data.backend.read(data)) as HostArray['values'], shape: [...data.shape] };
   }
   if (ArrayBuffer.isView(data)) {
     const values = data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array ? data : Float64Array.from(data as ArrayLike<number>);
@@ -107,7 +117,16 @@ export function nestedToHostArray(data: NestedArray, what: string, where: string
  * `keras.tensor(float32Array, [2, 2])`, `keras.tensor([1, 2, 3], null, 'int32')`.
  */
 export function tensor(values: TensorLike, shape?: number[] | null, dtype?: DType): Tensor {
+  if (shape != null && (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))) {
+    invalid({ what: 'shape', where: 'tensor', expected: 'an array of non-negative integers (or nothing)', received: describe(shape) });
+  }
+  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
+    invalid({ what: 'dtype', where: 'tensor', expected: "'float32', 'float64' or 'int32'", received: describe(dtype) });
+  }
   if (values instanceof Tensor) return values;
+  if (typeof values !== 'number' && !Array.isArray(values) && !ArrayBuffer.isView(values)) {
+    invalid({ what: 'values', where: 'tensor', expected: 'a number, a nested array of numbers or a typed array', received: describe(values) });
+  }
   let flat: ArrayLike<number>;
   let inferred: number[];
   if (ArrayBuffer.isView(values)) {

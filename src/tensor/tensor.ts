@@ -14,6 +14,9 @@ export class Tensor {
   /** Number of elements. */
   readonly size: number;
   private disposedFlag = false;
+  /** Calls (fit, evaluate, predict) using the storage in place; a dispose waits for them. */
+  private holds = 0;
+  private freed = false;
 
   /** @internal Tensors are made by backends (`backend.alloc`/`backend.upload`) or `keras.tensor`. */
   constructor(
@@ -41,7 +44,7 @@ export class Tensor {
 
   /** A copy of the values as a flat typed array (row-major). */
   async data(): Promise<TypedArray> {
-    this.assertLive('data');
+    if (this.disposedFlag) this.throwDisposed('data');
     return this.backend.read(this);
   }
 
@@ -51,21 +54,48 @@ export class Tensor {
     return nest(flat, this.shape);
   }
 
-  /** Release the storage. Safe to call twice. */
+  /**
+   * Release the storage. Safe to call twice. While a `fit`, `evaluate` or `predict` call that was given
+   * this tensor is running (it may use the storage in place), the storage is released when that call
+   * ends; the tensor counts as disposed at once.
+   */
   dispose(): void {
     if (this.disposedFlag) return;
     this.disposedFlag = true;
+    if (this.holds === 0) this.free();
+  }
+
+  /**
+   * @internal Keep the storage alive until the returned function is called, even through a `dispose`
+   * in between (which then takes effect at the release). Throws a StateError on a disposed tensor.
+   */
+  hold(operation: string): () => void {
+    if (this.disposedFlag) this.throwDisposed(operation);
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      if (this.holds === 0 && this.disposedFlag) this.free();
+    };
+  }
+
+  /** @internal Throw if the storage is gone (disposed and not held by a running call). */
+  assertLive(operation: string): void {
+    if (this.freed) this.throwDisposed(operation);
+  }
+
+  private free(): void {
+    this.freed = true;
     this.backend.free(this);
   }
 
-  /** @internal Throw if used after dispose. */
-  assertLive(operation: string): void {
-    if (this.disposedFlag) {
-      throw new StateError(
-        `Invalid tensor for ${operation}: expected a live tensor. Received: a disposed tensor of shape [${this.shape}].` +
-          `\nhint: keep the tensor until you are done with it, or clone it before disposing.`,
-      );
-    }
+  private throwDisposed(operation: string): never {
+    throw new StateError(
+      `Invalid tensor for ${operation}: expected a live tensor. Received: a disposed tensor of shape [${this.shape}].` +
+        `\nhint: keep the tensor until you are done with it, or clone it before disposing.`,
+    );
   }
 
   toString(): string {

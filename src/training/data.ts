@@ -32,7 +32,7 @@ export async function prepareInputs(model: Sequential, x: TensorLike, where: str
       `Invalid ${what} for ${where}: expected samples of shape ${formatShape(expected)} (the model's input). Received: ${formatShape(sample)} (data shape [${host.shape}]).`,
     );
   }
-  checkFinite(host.values, host.shape, what, where);
+  checkFinite(host.values, host.shape, what, where, getFloatx());
   return { values: host.values, shape: [n, sizeOf(sample)] };
 }
 
@@ -47,7 +47,8 @@ export async function inputsFor(backend: Backend, model: Sequential, x: TensorLi
 }
 
 async function inPlaceView(backend: Backend, model: Sequential, x: TensorLike): Promise<Tensor | null> {
-  if (!(x instanceof Tensor) || x.isDisposed || x.backend !== backend || x.dtype !== getFloatx()) return null;
+  // A tensor disposed during the call is still held by it (holdTensors), so its storage is there.
+  if (!(x instanceof Tensor) || x.backend !== backend || x.dtype !== getFloatx()) return null;
   const [n, ...sample] = x.shape;
   if (sample.length === 0 || !(n > 0) || sample.some((d) => !(d > 0))) return null;
   const expected = model.inputShape;
@@ -65,6 +66,23 @@ async function inPlaceView(backend: Backend, model: Sequential, x: TensorLike): 
   }
   if (!expected) model.build(sample);
   return view;
+}
+
+/**
+ * Hold every tensor among `values` for the duration of a call:
+ * a tensor the call uses in place and the user disposes meanwhile keeps its storage until the returned
+ * function runs. Throws a StateError (releasing what it held) if one is already disposed.
+ */
+export function holdTensors(values: unknown[], where: string): () => void {
+  const releases: (() => void)[] = [];
+  const release = () => releases.forEach((r) => r());
+  try {
+    for (const v of values) if (v instanceof Tensor) releases.push(v.hold(where));
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return release;
 }
 
 /** A device tensor for data that may still be on the host; `dispose` releases only what was uploaded here. */
@@ -94,7 +112,7 @@ export async function prepareTargets(model: Sequential, loss: Loss, y: TensorLik
     );
   }
   const cols = host.shape.length === 1 ? 1 : sizeOf(host.shape.slice(1));
-  checkFinite(host.values, host.shape, what, where);
+  checkFinite(host.values, host.shape, what, where, getFloatx());
   if (loss.kind === 'sparse_categorical_crossentropy') {
     if (cols !== 1) {
       throw new ShapeError(`Invalid ${what} for ${where}: expected integer class labels, shape [${n}] or [${n}, 1], for sparse_categorical_crossentropy. Received: shape [${host.shape}].\nhint: use categorical_crossentropy for one-hot targets.`);

@@ -3,11 +3,14 @@ import { checkPositiveInt } from '../errors';
 import type { Backend } from '../backend/backend';
 import { ready } from '../backend/registry';
 import { CallbackList, type Callback, type Logs } from '../callbacks/callback';
+import { callbacksFrom, type LambdaCallbackArgs } from '../callbacks/lambda-callback';
+import type { Loss } from '../losses';
+import { checkOptions } from '../utils/options';
 import { getFloatx } from '../config';
 import type { Sequential } from '../models/sequential';
 import type { TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
-import { batchShapes, inputsFor, onDevice, prepareTargets, upload } from './data';
+import { batchShapes, holdTensors, inputsFor, onDevice, prepareTargets, upload } from './data';
 import { checkVerbose, progressFor } from './progress';
 import { Accumulators, StepPlan } from './step';
 
@@ -17,7 +20,8 @@ export interface EvaluateArgs {
   batchSize?: number;
   /** 0 silent, 1 a progress bar, 2 one line at the end (default 1 on a terminal, else 2), as in `fit`. */
   verbose?: 0 | 1 | 2;
-  callbacks?: Callback[];
+  /** Callbacks (their `onTest*` hooks run), as in `fit`: Callback objects or plain objects of hooks. */
+  callbacks?: Callback | LambdaCallbackArgs | (Callback | LambdaCallbackArgs)[] | null;
 }
 
 /** An int32 tensor 0, 1, …, n − 1, so contiguous batches can use the same gather as shuffled ones. */
@@ -69,11 +73,26 @@ export async function runEvaluation(
   return acc.read(prefix);
 }
 
-export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorLike, args: EvaluateArgs): Promise<Logs> {
+export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorLike, options: EvaluateArgs | undefined): Promise<Logs> {
   const where = 'evaluate';
+  model.assertUsable(where);
   const { loss } = model.requireCompiled(where);
+  const args = checkOptions(options, where, {
+    known: ['batchSize', 'callbacks', 'verbose'],
+    notImplemented: { sampleWeight: 'repeat or drop samples to weight them', steps: 'evaluate runs over all of x', returnDict: 'evaluate always returns { loss, <metric>: … }' },
+  });
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize', where);
   const verbose = checkVerbose(args.verbose, where);
+  const callbackList = callbacksFrom(args.callbacks, where);
+  const release = holdTensors([x, y], where);
+  try {
+    return await evaluateHeld(model, loss, x, y, batchSize, verbose, callbackList, where);
+  } finally {
+    release();
+  }
+}
+
+async function evaluateHeld(model: Sequential, loss: Loss, x: TensorLike, y: TensorLike, batchSize: number, verbose: 0 | 1 | 2, callbackList: Callback[], where: string): Promise<Logs> {
   const backend = await ready();
   const inputs = await inputsFor(backend, model, x, where);
   const yHost = await prepareTargets(model, loss, y, inputs.shape[0], where);
@@ -83,7 +102,7 @@ export async function evaluateModel(model: Sequential, x: TensorLike, y: TensorL
   const data = { x: xDevice.tensor, y: upload(backend, yHost), order: arange(backend, inputs.shape[0]) };
   const acc = new Accumulators(backend, plan.metrics, yHost.shape[1], getFloatx());
   const progress = progressFor(verbose);
-  const callbacks = new CallbackList([...(args.callbacks ?? []), ...(progress ? [progress] : [])]);
+  const callbacks = new CallbackList([...callbackList, ...(progress ? [progress] : [])]);
   const params = { epochs: 1, steps: Math.ceil(inputs.shape[0] / batchSize), verbose };
   for (const c of callbacks.callbacks) {
     c.setModel(model);

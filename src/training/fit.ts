@@ -6,6 +6,7 @@
  */
 import { getBackendInstance, ready } from '../backend/registry';
 import { Callback, CallbackList, type Logs } from '../callbacks/callback';
+import { callbacksFrom, type LambdaCallbackArgs } from '../callbacks/lambda-callback';
 import { History } from '../callbacks/history';
 import { getFloatx } from '../config';
 import { checkNumberInRange, checkPositiveInt, DeviceError, invalid, received } from '../errors';
@@ -15,7 +16,8 @@ import type { Sequential } from '../models/sequential';
 import { SeedGenerator, checkSeed, getGlobalSeedGenerator, shuffleIndices } from '../random';
 import type { HostArray, TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
-import { batchShapes, inputsFor, onDevice, prepareInputs, prepareTargets, sliceRows, upload } from './data';
+import { checkOptions } from '../utils/options';
+import { batchShapes, holdTensors, inputsFor, onDevice, prepareInputs, prepareTargets, sliceRows, upload } from './data';
 import { arange, recordEvaluation, runEvaluation } from './evaluate';
 import { ProgressLogger, defaultVerbose } from './progress';
 import { Accumulators, StepPlan } from './step';
@@ -28,7 +30,11 @@ export interface FitArgs {
   epochs?: number;
   /** 0 silent, 1 progress per batch, 2 one line per epoch (default 1 on a terminal, else 2). */
   verbose?: 0 | 1 | 2;
-  callbacks?: Callback[];
+  /**
+   * Callbacks: Callback objects or plain objects of hook functions (TF.js's `{ onEpochEnd(epoch, logs) {} }`,
+   * any hook of `Callback`, plus `onBatchBegin`/`onBatchEnd`/`onYield`), one or an array.
+   */
+  callbacks?: Callback | LambdaCallbackArgs | (Callback | LambdaCallbackArgs)[] | null;
   /** Fraction in [0, 1) of the data, taken from the end, kept for validation (default 0). */
   validationSplit?: number;
   /** `[xVal, yVal]` to validate on (takes precedence over validationSplit). */
@@ -62,15 +68,26 @@ interface FitOptions {
   seed: number | undefined;
 }
 
+const FIT_OPTIONS = [
+  'batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'validationData', 'shuffle', 'initialEpoch', 'stepsPerEpoch',
+  'validationFreq', 'validationBatchSize', 'seed',
+];
+const FIT_NOT_IMPLEMENTED: Record<string, string> = {
+  sampleWeight: 'repeat or drop samples to weight them',
+  classWeight: 'repeat or drop samples of a class to weight it',
+  validationSteps: 'validation runs over all of validationData',
+  yieldEvery: 'fit yields to the event loop about every 100 ms by itself',
+};
+
 /** Check every option before anything happens (errors in the one template). */
-function checkFitArgs(args: FitArgs, where: string): FitOptions {
+function checkFitArgs(options: FitArgs | undefined, where: string): FitOptions {
+  const args = checkOptions(options, where, { known: FIT_OPTIONS, notImplemented: FIT_NOT_IMPLEMENTED });
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize', where);
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) invalid({ what: 'initialEpoch', where, expected: 'a non-negative integer', received: received('initialEpoch', initialEpoch) });
   const validationFreq = args.validationFreq ?? 1;
   const freqOk = Array.isArray(validationFreq) ? validationFreq.every((e) => Number.isInteger(e) && e > 0) : Number.isInteger(validationFreq) && validationFreq > 0;
   if (!freqOk) invalid({ what: 'validationFreq', where, expected: 'a positive integer or an array of 1-based epoch numbers', received: received('validationFreq', validationFreq) });
-  if (args.callbacks !== undefined && !Array.isArray(args.callbacks)) invalid({ what: 'callbacks', where, expected: 'an array of Callback objects', received: received('callbacks', args.callbacks) });
   if (args.seed !== undefined) checkSeed(args.seed, where);
   if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== 1 && args.verbose !== 2) invalid({ what: 'verbose', where, expected: '0, 1 or 2', received: received('verbose', args.verbose) });
   return {
@@ -83,7 +100,7 @@ function checkFitArgs(args: FitArgs, where: string): FitOptions {
     validationBatchSize: checkPositiveInt(args.validationBatchSize ?? batchSize, 'validationBatchSize', where),
     // Keras's 'auto': a live bar on a terminal, one line per epoch elsewhere.
     verbose: args.verbose ?? defaultVerbose(),
-    callbacks: args.callbacks ?? [],
+    callbacks: callbacksFrom(args.callbacks, where),
     shuffle: args.shuffle ?? true,
     seed: args.seed,
   };
@@ -123,21 +140,29 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-export async function fitModel(model: Sequential, x: TensorLike, y: TensorLike, args: FitArgs): Promise<History> {
+export async function fitModel(model: Sequential, x: TensorLike, y: TensorLike, args: FitArgs | undefined): Promise<History> {
   const where = 'fit';
+  model.assertUsable(where);
   const { loss } = model.requireCompiled(where);
   const options = checkFitArgs(args, where);
-  // Data: checked (on the host, or in place on the device) before any weight changes.
-  const backend = await ready();
-  const data = await prepareFitData(backend, model, loss, x, y, args, options, where);
-  model.beginFit();
-  const owned: { dispose(): void }[] = [];
+  const fitArgs = args ?? {};
+  // Tensors used in place stay alive until fit ends, even if disposed meanwhile.
+  const release = holdTensors([x, y, ...(Array.isArray(fitArgs.validationData) ? fitArgs.validationData : [])], where);
   try {
-    await model.placeOn(backend);
-    return await runEpochs(model, backend, data, options, <T extends { dispose(): void }>(t: T): T => (owned.push(t), t));
+    // Data: checked (on the host, or in place on the device) before any weight changes.
+    const backend = await ready();
+    const data = await prepareFitData(backend, model, loss, x, y, fitArgs, options, where);
+    model.beginFit();
+    const owned: { dispose(): void }[] = [];
+    try {
+      await model.placeOn(backend);
+      return await runEpochs(model, backend, data, options, <T extends { dispose(): void }>(t: T): T => (owned.push(t), t));
+    } finally {
+      for (const t of owned) t.dispose();
+      model.endFit();
+    }
   } finally {
-    for (const t of owned) t.dispose();
-    model.endFit();
+    release();
   }
 }
 
@@ -178,9 +203,11 @@ async function runEpochs(
     c.setParams(params);
   }
   const batchHooks = callbacks.wants('onTrainBatchBegin') || callbacks.wants('onTrainBatchEnd');
+  const yieldHooks = callbacks.wants('onYield');
   // Per-batch loss values need a read: every batch where reads are cheap, else at most once a second.
   const batchLogsWanted = options.callbacks.some((c) => c.onTrainBatchEnd !== Callback.prototype.onTrainBatchEnd) || progress?.wantsBatchLogs;
   let lastRead = 0;
+  let lastBatchLogs: Logs = {};
   /** Gather rows `[start, start + rows)` of this epoch's permutation and train on them. */
   const trainBatch = (start: number, rows: number) => {
     const xb = plan.scratch('x', [rows, features], dtype);
@@ -218,11 +245,13 @@ async function runEpochs(
           if (batchLogsWanted && (backend.readsAreCheap || Date.now() - lastRead > 1000)) {
             logs = await acc.read();
             lastRead = Date.now();
+            lastBatchLogs = logs;
           }
           await callbacks.call('onTrainBatchEnd', step, { batch: step, size: rows, ...logs });
         }
         if (Date.now() - lastYield > 100) {
           await yieldToEventLoop();
+          if (yieldHooks) await callbacks.call('onYield', epoch, step, { ...lastBatchLogs });
           lastYield = Date.now();
         }
       }

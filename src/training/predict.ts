@@ -2,11 +2,13 @@
 import { checkPositiveInt } from '../errors';
 import { ready } from '../backend/registry';
 import { CallbackList, type Callback } from '../callbacks/callback';
+import { callbacksFrom, type LambdaCallbackArgs } from '../callbacks/lambda-callback';
+import { checkOptions } from '../utils/options';
 import { getFloatx } from '../config';
 import type { Sequential } from '../models/sequential';
 import type { TensorLike } from '../tensor/convert';
 import type { Tensor } from '../tensor/tensor';
-import { batchShapes, inputsFor, onDevice } from './data';
+import { batchShapes, holdTensors, inputsFor, onDevice } from './data';
 import { arange } from './evaluate';
 import { checkVerbose, progressFor } from './progress';
 import { StepPlan } from './step';
@@ -17,13 +19,26 @@ export interface PredictArgs {
   batchSize?: number;
   /** 0 silent, 1 a progress bar, 2 one line at the end (default 1 on a terminal, else 2), as in `fit`. */
   verbose?: 0 | 1 | 2;
-  callbacks?: Callback[];
+  /** Callbacks (their `onPredict*` hooks run), as in `fit`: Callback objects or plain objects of hooks. */
+  callbacks?: Callback | LambdaCallbackArgs | (Callback | LambdaCallbackArgs)[] | null;
 }
 
-export async function predictModel(model: Sequential, x: TensorLike, args: PredictArgs): Promise<Tensor> {
+export async function predictModel(model: Sequential, x: TensorLike, options: PredictArgs | undefined): Promise<Tensor> {
   const where = 'predict';
+  model.assertUsable(where);
+  const args = checkOptions(options, where, { known: ['batchSize', 'callbacks', 'verbose'], notImplemented: { steps: 'predict runs over all of x' } });
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize', where);
   const verbose = checkVerbose(args.verbose, where);
+  const callbackList = callbacksFrom(args.callbacks, where);
+  const release = holdTensors([x], where);
+  try {
+    return await predictHeld(model, x, batchSize, verbose, callbackList, where);
+  } finally {
+    release();
+  }
+}
+
+async function predictHeld(model: Sequential, x: TensorLike, batchSize: number, verbose: 0 | 1 | 2, callbackList: Callback[], where: string): Promise<Tensor> {
   const backend = await ready();
   const inputs = await inputsFor(backend, model, x, where);
   await model.placeOn(backend);
@@ -37,7 +52,7 @@ export async function predictModel(model: Sequential, x: TensorLike, args: Predi
   const order = arange(backend, n);
   const result = backend.alloc([n, ...outShape], dtype);
   const progress = progressFor(verbose);
-  const callbacks = new CallbackList([...(args.callbacks ?? []), ...(progress ? [progress] : [])]);
+  const callbacks = new CallbackList([...callbackList, ...(progress ? [progress] : [])]);
   const params = { epochs: 1, steps: Math.ceil(n / batchSize), verbose };
   for (const c of callbacks.callbacks) {
     c.setModel(model);

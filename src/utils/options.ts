@@ -51,12 +51,13 @@ function suggestion(key: string, known: readonly string[]): string | null {
 export function checkOptions<T extends object>(options: T | undefined | null, where: string, spec: OptionsSpec): T {
   if (options === undefined) return {} as T;
   if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
+    const example = spec.known.slice(0, 2).map((k) => `${k}: …`).join(', ');
     invalid({
       what: 'options',
       where,
       expected: 'an options object (or nothing)',
       received: describe(options),
-      hint: `pass options by name, e.g. ${where}(…, { ${spec.known[0] ?? 'name'}: … }).`,
+      hint: `pass an object of named options${example ? `, e.g. { ${example} }` : ''}, or leave the argument out${options === null ? ' (null is not "no options")' : ''}.`,
     });
   }
   for (const key of Object.keys(options)) {

@@ -39,6 +39,7 @@ describe('LambdaCallback', () => {
 
   it('rejects a non-function and an unknown hook name', () => {
     expect(() => new LambdaCallback({ onEpochEnd: 3 as unknown as () => void })).toThrow(/^Invalid onEpochEnd for LambdaCallback: expected a function\. Received: onEpochEnd=3\.$/);
-    expect(() => new LambdaCallback({ onEpochStart: () => {} } as never)).toThrow(/Invalid option for LambdaCallback: expected one of onEpochBegin, /);
+    expect(() => new LambdaCallback({ onEpochStart: () => {} } as never)).toThrow(/^Invalid option 'onEpochStart' for LambdaCallback: expected one of onTrainBegin, onTrainEnd, onEpochBegin, /);
+    expect(() => new LambdaCallback({ on_epoch_end: () => {} } as never)).toThrow(/did you mean 'onEpochEnd'\?/);
   });
 });

@@ -317,10 +317,10 @@ describe('errors', () => {
     expect(() => new VarianceScaling({ scale: 0 })).toThrow('Invalid scale for VarianceScaling: expected a number > 0');
     expect(() => new Constant({ value: Infinity })).toThrow('Invalid value for Constant');
     expect(() => new RandomNormal({ stdev: 1 } as never)).toThrow(
-      "Invalid option for RandomNormal: expected one of 'mean', 'stddev', 'seed'. Received: 'stdev'.",
+      "Invalid option 'stdev' for RandomNormal: expected one of mean, stddev, seed. Received: stdev=1.\nhint: did you mean 'stddev'?",
     );
-    expect(() => new GlorotUniform({ scale: 2 } as never)).toThrow("Invalid option for GlorotUniform: expected one of 'seed'");
-    expect(() => new Zeros({ value: 1 } as never)).toThrow('Invalid option for Zeros: expected no options');
+    expect(() => new GlorotUniform({ scale: 2 } as never)).toThrow("Invalid option 'scale' for GlorotUniform: expected one of seed.");
+    expect(() => new Zeros({ value: 1 } as never)).toThrow("Invalid option 'value' for Zeros: expected one of (none).");
     expect(() => new HeNormal({ seed: -1 })).toThrow('Invalid seed for HeNormal: expected an integer in [0, 4294967295]');
     expect(() => new RandomUniform({ seed: 1.5 })).toThrow(ValueError);
   });

@@ -14,6 +14,7 @@
  */
 import type { ActivationSpec } from '../../activations';
 import { DeviceError, ShapeError, ValueError, invalid, received } from '../../errors';
+import { checkOptions } from '../../utils/options';
 import { sizeOf } from '../../tensor/shape';
 import { Tensor } from '../../tensor/tensor';
 import {
@@ -79,7 +80,8 @@ function expectSize(where: string, what: string, t: Tensor, size: number): void 
 
 /** Start the WebGPU backend: `options.device`, else a new device from `options.gpu`, `navigator.gpu` or Dawn. */
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
-  return new WebGpuBackend(await acquireDevice(options), options.flags);
+  const flags = checkOptions(options.flags, 'WebGPU flags', { known: Object.keys(DEFAULT_FLAGS) });
+  return new WebGpuBackend(await acquireDevice(options), flags);
 }
 
 export class WebGpuBackend implements Backend {

@@ -1,4 +1,4 @@
-import { EpochScheduler, checkEpochs, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
+import { checkEpochs, checkFactor, EpochScheduler, schedulerOptions, type EpochSchedulerArgs } from './epoch-scheduler';
 
 /** Options of `ConstantLR`. */
 export interface ConstantLRArgs extends EpochSchedulerArgs {
@@ -16,7 +16,8 @@ export class ConstantLR extends EpochScheduler {
   readonly totalIters: number;
 
   /** @param args `factor` (default 1/3), `totalIters` (default 5), `verbose` (default 0). */
-  constructor(args: ConstantLRArgs = {}) {
+  constructor(options: ConstantLRArgs = {}) {
+    const args = schedulerOptions(options, 'ConstantLR', ['factor', 'totalIters']);
     super('ConstantLR', args);
     this.factor = checkFactor(args.factor ?? 1 / 3, 'factor', 'ConstantLR', 0, 1);
     this.totalIters = checkEpochs(args.totalIters ?? 5, 'totalIters', 'ConstantLR');

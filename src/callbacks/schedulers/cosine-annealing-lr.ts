@@ -1,4 +1,4 @@
-import { EpochScheduler, checkEpochs, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
+import { checkEpochs, checkFactor, EpochScheduler, schedulerOptions, type EpochSchedulerArgs } from './epoch-scheduler';
 
 /** Options of `CosineAnnealingLR`. */
 export interface CosineAnnealingLRArgs extends EpochSchedulerArgs {
@@ -21,7 +21,8 @@ export class CosineAnnealingLR extends EpochScheduler {
    * @param tMax Epochs from `baseLr` down to `etaMin` (a positive integer).
    * @param args `etaMin` (default 0), `verbose` (default 0).
    */
-  constructor(tMax: number, args: CosineAnnealingLRArgs = {}) {
+  constructor(tMax: number, options: CosineAnnealingLRArgs = {}) {
+    const args = schedulerOptions(options, 'CosineAnnealingLR', ['etaMin']);
     super('CosineAnnealingLR', args);
     this.tMax = checkEpochs(tMax, 'tMax', 'CosineAnnealingLR');
     this.etaMin = checkFactor(args.etaMin ?? 0, 'etaMin', 'CosineAnnealingLR');

@@ -4,6 +4,7 @@
  */
 import { checkNumberInRange, invalid, received } from '../../errors';
 import type { Optimizer } from '../../optimizers/optimizer';
+import { checkOptions } from '../../utils/options';
 import { Callback, type Logs } from '../callback';
 
 /** Options every epoch scheduler accepts. */
@@ -35,6 +36,10 @@ export abstract class EpochScheduler extends Callback {
   /** The subclass name, for messages (class names do not survive minification). */
   protected readonly where: string;
 
+  /**
+   * @param where The subclass name.
+   * @param args The subclass's options, already checked by it with {@link schedulerOptions}.
+   */
   protected constructor(where: string, args: EpochSchedulerArgs = {}) {
     super();
     this.where = where;
@@ -66,6 +71,11 @@ export abstract class EpochScheduler extends Callback {
   override onEpochEnd(_epoch: number, logs?: Logs): void {
     if (logs) logs.learning_rate = this.model!.optimizer.learningRate;
   }
+}
+
+/** @internal Check an epoch scheduler's options: `verbose` plus `known`. */
+export function schedulerOptions<T extends EpochSchedulerArgs>(args: T | undefined, where: string, known: readonly string[] = []): T {
+  return checkOptions(args, where, { known: ['verbose', ...known] });
 }
 
 /** @internal Validate a multiplicative factor or decay rate: a finite number in `[low, high]`. */

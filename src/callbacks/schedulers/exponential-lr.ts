@@ -1,4 +1,4 @@
-import { EpochScheduler, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
+import { checkFactor, EpochScheduler, schedulerOptions, type EpochSchedulerArgs } from './epoch-scheduler';
 
 /** PyTorch's `ExponentialLR`: epoch `e` runs at `baseLr · gamma^e`. */
 export class ExponentialLR extends EpochScheduler {
@@ -9,7 +9,8 @@ export class ExponentialLR extends EpochScheduler {
    * @param gamma Multiplier per epoch (a finite non-negative number).
    * @param args `verbose` (default 0).
    */
-  constructor(gamma: number, args: EpochSchedulerArgs = {}) {
+  constructor(gamma: number, options: EpochSchedulerArgs = {}) {
+    const args = schedulerOptions(options, 'ExponentialLR', []);
     super('ExponentialLR', args);
     this.gamma = checkFactor(gamma, 'gamma', 'ExponentialLR');
   }

@@ -1,5 +1,5 @@
 import { invalid, received } from '../../errors';
-import { EpochScheduler, type EpochSchedulerArgs } from './epoch-scheduler';
+import { EpochScheduler, schedulerOptions, type EpochSchedulerArgs } from './epoch-scheduler';
 
 /**
  * Keras's `LearningRateScheduler`: when each epoch begins, the rate becomes
@@ -19,7 +19,7 @@ export class LearningRateScheduler extends EpochScheduler {
    * @param args `verbose` (default 0): 1 prints the rate set at each epoch.
    */
   constructor(schedule: (epoch: number, lr: number) => number, args: EpochSchedulerArgs = {}) {
-    super('LearningRateScheduler', args);
+    super('LearningRateScheduler', schedulerOptions(args, 'LearningRateScheduler', []));
     if (typeof schedule !== 'function') invalid({ what: 'schedule', where: 'LearningRateScheduler', expected: 'a function (epoch, lr) => newLr', received: received('schedule', schedule) });
     this.schedule = schedule;
   }

@@ -1,4 +1,4 @@
-import { EpochScheduler, checkEpochs, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
+import { EpochScheduler, schedulerOptions, checkEpochs, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
 
 /** Options of `LinearLR`. */
 export interface LinearLRArgs extends EpochSchedulerArgs {
@@ -24,7 +24,7 @@ export class LinearLR extends EpochScheduler {
 
   /** @param args `startFactor` (1/3), `endFactor` (1), `totalIters` (5), `verbose` (0). */
   constructor(args: LinearLRArgs = {}) {
-    super('LinearLR', args);
+    super('LinearLR', schedulerOptions(args, 'LinearLR', ['startFactor', 'endFactor', 'totalIters']));
     this.startFactor = checkFactor(args.startFactor ?? 1 / 3, 'startFactor', 'LinearLR', 0, 1, true);
     this.endFactor = checkFactor(args.endFactor ?? 1, 'endFactor', 'LinearLR', 0, 1);
     this.totalIters = checkEpochs(args.totalIters ?? 5, 'totalIters', 'LinearLR');

@@ -1,5 +1,5 @@
 import { invalid, received } from '../../errors';
-import { EpochScheduler, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
+import { EpochScheduler, schedulerOptions, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
 
 /** Options of `MultiStepLR`. */
 export interface MultiStepLRArgs extends EpochSchedulerArgs {
@@ -22,7 +22,7 @@ export class MultiStepLR extends EpochScheduler {
    * @param args `gamma` (default 0.1), `verbose` (default 0).
    */
   constructor(milestones: number[], args: MultiStepLRArgs = {}) {
-    super('MultiStepLR', args);
+    super('MultiStepLR', schedulerOptions(args, 'MultiStepLR', ['gamma']));
     if (!Array.isArray(milestones) || !milestones.every((m) => Number.isInteger(m) && m >= 0)) {
       invalid({ what: 'milestones', where: 'MultiStepLR', expected: 'an array of non-negative integer epochs', received: received('milestones', milestones) });
     }

@@ -1,5 +1,5 @@
 import { invalid, received } from '../../errors';
-import { EpochScheduler, type EpochSchedulerArgs } from './epoch-scheduler';
+import { EpochScheduler, schedulerOptions, type EpochSchedulerArgs } from './epoch-scheduler';
 
 /**
  * PyTorch's `MultiplicativeLR`: each epoch multiplies the rate by `lrLambda(epoch)`, so epoch `e` runs
@@ -19,7 +19,7 @@ export class MultiplicativeLR extends EpochScheduler {
    * @param args `verbose` (default 0).
    */
   constructor(lrLambda: (epoch: number) => number, args: EpochSchedulerArgs = {}) {
-    super('MultiplicativeLR', args);
+    super('MultiplicativeLR', schedulerOptions(args, 'MultiplicativeLR', []));
     if (typeof lrLambda !== 'function') invalid({ what: 'lrLambda', where: 'MultiplicativeLR', expected: 'a function (epoch) => factor', received: received('lrLambda', lrLambda) });
     this.lrLambda = lrLambda;
   }

@@ -1,4 +1,4 @@
-import { EpochScheduler, checkEpochs, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
+import { EpochScheduler, schedulerOptions, checkEpochs, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
 
 /** Options of `PolynomialLR`. */
 export interface PolynomialLRArgs extends EpochSchedulerArgs {
@@ -20,7 +20,7 @@ export class PolynomialLR extends EpochScheduler {
 
   /** @param args `totalIters` (default 5), `power` (default 1), `verbose` (default 0). */
   constructor(args: PolynomialLRArgs = {}) {
-    super('PolynomialLR', args);
+    super('PolynomialLR', schedulerOptions(args, 'PolynomialLR', ['totalIters', 'power']));
     this.totalIters = checkEpochs(args.totalIters ?? 5, 'totalIters', 'PolynomialLR');
     this.power = checkFactor(args.power ?? 1, 'power', 'PolynomialLR');
   }

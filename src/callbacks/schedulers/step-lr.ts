@@ -1,4 +1,4 @@
-import { EpochScheduler, checkEpochs, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
+import { EpochScheduler, schedulerOptions, checkEpochs, checkFactor, type EpochSchedulerArgs } from './epoch-scheduler';
 
 /** Options of `StepLR`. */
 export interface StepLRArgs extends EpochSchedulerArgs {
@@ -18,7 +18,7 @@ export class StepLR extends EpochScheduler {
    * @param args `gamma` (default 0.1), `verbose` (default 0).
    */
   constructor(stepSize: number, args: StepLRArgs = {}) {
-    super('StepLR', args);
+    super('StepLR', schedulerOptions(args, 'StepLR', ['gamma']));
     this.stepSize = checkEpochs(stepSize, 'stepSize', 'StepLR');
     this.gamma = checkFactor(args.gamma ?? 0.1, 'gamma', 'StepLR');
   }
