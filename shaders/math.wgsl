@@ -116,7 +116,8 @@ fn erfc_f(x: f32) -> f32 {
   return 2.0 - erfc_fraction_f(-x);
 }
 
-// 1-D dispatches wider than 65,535 workgroups are folded into (x, y): the linear invocation id.
+// 1-D dispatches wider than 65,535 workgroups are folded into (x, y) or (x, y, z) (KernelRunner.grid1d):
+// the linear invocation id.
 fn linear_id(gid: vec3u, nwg: vec3u, wg_size: u32) -> u32 {
-  return gid.x + gid.y * nwg.x * wg_size;
+  return gid.x + (gid.y + gid.z * nwg.y) * nwg.x * wg_size;
 }

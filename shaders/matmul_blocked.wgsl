@@ -66,7 +66,8 @@ fn matmul_blocked(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   let k_end = min(u.K, k_begin + u.k_slice);
   split_base = slice * u.M * u.N;
 #else
-  let row0 = gid.y * 8u;
+  // Rows of workgroups past the per-dimension limit come folded into z (KernelRunner.grid2d).
+  let row0 = (gid.y + gid.z * nwg.y * ${WG_Y}u) * 8u;
   let c0 = gid.x * 8u;
   let k_begin = 0u;
   let k_end = u.K;

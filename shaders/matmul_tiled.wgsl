@@ -17,16 +17,25 @@ var<workgroup> tile_b: array<array<vec4f, 16>, TK>;  // [k][col / 4]
 
 @compute @workgroup_size(16, 16)
 fn matmul_tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
-                @builtin(local_invocation_index) li: u32) {
+                @builtin(local_invocation_index) li: u32, @builtin(num_workgroups) nwg: vec3u) {
+  // Rows of workgroups past the per-dimension limit come folded into z (KernelRunner.grid2d); the
+  // rounded-up fold may add rows past the end, which return before any barrier (wy is uniform).
+  let wy = wid.y + wid.z * nwg.y;
 #if ${SPLIT_K}
   let row_tiles = (u.M + TILE - 1u) / TILE;
-  let slice = wid.y / row_tiles;
-  let row_base = (wid.y % row_tiles) * TILE;
+  let slice = wy / row_tiles;
+  if (slice * u.k_slice >= u.K) {
+    return;
+  }
+  let row_base = (wy % row_tiles) * TILE;
   let k_begin = slice * u.k_slice;
   let k_end = min(u.K, k_begin + u.k_slice);
   split_base = slice * u.M * u.N;
 #else
-  let row_base = wid.y * TILE;
+  let row_base = wy * TILE;
+  if (row_base >= u.M) {
+    return;
+  }
   let k_begin = 0u;
   let k_end = u.K;
 #endif

@@ -27,6 +27,13 @@ export interface BackendMemory {
   numTensors: number;
   /** Bytes held by those tensors (GPU buffers on WebGPU, typed arrays on the CPU). */
   numBytes: number;
+  /**
+   * Bytes of released storage not reusable yet: GPU buffers that recorded work may still use, until the
+   * next submit (which comes by itself within a microtask); 0 on the CPU.
+   */
+  numBytesPending: number;
+  /** Bytes of released storage kept for reuse (the WebGPU buffer pool, at most `poolMaxFreeBytes`); 0 on the CPU. */
+  numBytesCached: number;
 }
 
 /** `C = act(op(A)·op(B) + bias)`; `preActivation`, when given, receives `op(A)·op(B) + bias`. */
@@ -131,6 +138,11 @@ export interface Backend {
    * progress; false when a read stalls a device queue and must be throttled.
    */
   readonly readsAreCheap: boolean;
+  /**
+   * Optional: true once the backend can do no more work (its GPU device was lost); `setBackend` then
+   * starts a new one instead of handing this one out again.
+   */
+  readonly isLost?: boolean;
 
   // ---- storage --------------------------------------------------------------------------------------
   /** A new zero-filled tensor. */

@@ -48,6 +48,8 @@ interface Entry {
   factory: BackendFactory;
   priority: number;
   instance?: Backend;
+  /** What `instance` was started with, to start a replacement the same way. */
+  options?: BackendOptions;
 }
 
 const entries = new Map<string, Entry>();
@@ -83,9 +85,29 @@ function checkBackendName(name: string, where: string): void {
   }
 }
 
+/**
+ * The started backend of `name`: the one already running, or a new one when options are given or the
+ * running one is lost (a lost GPU device). A replacement for a lost one is made as it was (same `gpu` and
+ * `flags`) but on a new device, even where the lost one ran on a device handed in.
+ */
 async function start(name: string, options: BackendOptions): Promise<Backend> {
   const entry = entries.get(name)!;
-  if (!entry.instance || options.gpu || options.device || options.flags) entry.instance = await entry.factory(options);
+  const given = Boolean(options.gpu || options.device || options.flags);
+  const lost = entry.instance?.isLost === true;
+  if (!entry.instance || given || lost) {
+    const old = lost ? entry.instance : undefined;
+    const how = given ? options : { gpu: entry.options?.gpu, flags: entry.options?.flags };
+    entry.instance = await entry.factory(how);
+    entry.options = how;
+    if (old) {
+      try {
+        old.dispose(); // frees what the host still holds for the dead device
+      } catch {
+        // a lost device may refuse even that; nothing more to release
+      }
+    }
+    if (current === old) current = entry.instance;
+  }
   return entry.instance;
 }
 

@@ -66,7 +66,7 @@ describe('unknown option names are refused, snake_case mapped to camelCase in th
     ['ModelCheckpoint', () => new C.ModelCheckpoint('m', { save_best_only: true } as never), /did you mean 'saveBestOnly'/],
     ['CSVLogger', () => new C.CSVLogger('log.csv', { seperator: ';' } as never), /did you mean 'separator'/],
     ['StepLR', () => new C.StepLR(2, { gama: 0.5 } as never), /did you mean 'gamma'/],
-    ['LearningRateScheduler', () => new C.LearningRateScheduler((e, lr) => lr, { verbos: 1 } as never), /did you mean 'verbose'/],
+    ['LearningRateScheduler', () => new C.LearningRateScheduler((_e, lr) => lr, { verbos: 1 } as never), /did you mean 'verbose'/],
     ['ExponentialDecay', () => new O.schedules.ExponentialDecay({ initialLearningRate: 1, decaySteps: 2, decayRate: 0.5, stair_case: true } as never), /did you mean 'staircase'/],
     ['save', () => compiled().save(undefined, { include_optimizer: true } as never), /did you mean 'includeOptimizer'/],
     ['saveModel', () => keras.saveModel(compiled(), undefined, { weights_only: true } as never), /did you mean 'weightsOnly'/],

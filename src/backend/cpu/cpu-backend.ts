@@ -93,7 +93,7 @@ export class CpuBackend implements Backend {
   async sync(): Promise<void> {}
 
   memory(): BackendMemory {
-    return { numTensors: this.live, numBytes: this.bytes };
+    return { numTensors: this.live, numBytes: this.bytes, numBytesPending: 0, numBytesCached: 0 };
   }
 
   gatherRows(src: Tensor, indices: Tensor, start: number, out: Tensor): void {

@@ -3,17 +3,19 @@
  *
  * - Sizes are rounded up to a bucket (powers of two up to 4 KiB, then quarter steps between powers of
  *   two: at most 25 % slack), so a buffer serves later requests of similar size.
- * - A released buffer is first *pending*: queued work that is not yet submitted may still use it. It
- *   becomes reusable only after the next submit (`afterSubmit`), after which the queue orders any new
- *   use behind that work.
+ * - A buffer released while recorded work that is not yet submitted may use it is first *pending*
+ *   (`release`); it becomes reusable after the next submit (`afterSubmit`), after which the queue orders
+ *   any new use behind that work. With nothing recorded, a released buffer is reusable at once
+ *   (`releaseNow`): submitted work and writes are ordered by the queue anyway.
  * - Free buffers above `maxFreeBytes` are destroyed, oldest first, so the pool never only grows (the
  *   leak of pools that keep every size they ever saw). `trim()` destroys them all.
  */
 export interface PoolStats {
   /** Buffers handed out and not released. */
   inUse: number;
-  /** Released buffers waiting for the next submit. */
+  /** Released buffers waiting for the next submit, and their bytes. */
   pending: number;
+  pendingBytes: number;
   /** Reusable buffers and their bytes. */
   free: number;
   freeBytes: number;
@@ -35,6 +37,7 @@ export class BufferPool {
   /** Free buffers in release order: the oldest is destroyed first. */
   private readonly freeOrder = new Set<GPUBuffer>();
   private pending: GPUBuffer[] = [];
+  private pendingBytes = 0;
   private freeBytes = 0;
   private inUse = 0;
   private created = 0;
@@ -71,24 +74,35 @@ export class BufferPool {
     return { buffer, fresh: true };
   }
 
-  /** Give a buffer back; reusable after the next `afterSubmit`. */
+  /** Give a buffer back that recorded, unsubmitted work may use; reusable after the next `afterSubmit`. */
   release(buffer: GPUBuffer): void {
     this.inUse--;
     this.pending.push(buffer);
+    this.pendingBytes += buffer.size;
+  }
+
+  /** Give a buffer back that no unsubmitted work uses: reusable at once. */
+  releaseNow(buffer: GPUBuffer): void {
+    this.inUse--;
+    this.addFree(buffer);
+    this.trim(this.maxFreeBytes);
   }
 
   /** Queued work was submitted: pending buffers become reusable; trim to `maxFreeBytes`. */
   afterSubmit(): void {
-    for (const buffer of this.pending) {
-      const size = buffer.size;
-      let stack = this.free.get(size);
-      if (!stack) this.free.set(size, (stack = []));
-      stack.push(buffer);
-      this.freeOrder.add(buffer);
-      this.freeBytes += size;
-    }
+    for (const buffer of this.pending) this.addFree(buffer);
     this.pending = [];
+    this.pendingBytes = 0;
     this.trim(this.maxFreeBytes);
+  }
+
+  private addFree(buffer: GPUBuffer): void {
+    const size = buffer.size;
+    let stack = this.free.get(size);
+    if (!stack) this.free.set(size, (stack = []));
+    stack.push(buffer);
+    this.freeOrder.add(buffer);
+    this.freeBytes += size;
   }
 
   /** Destroy free buffers, oldest first, until at most `keepBytes` are kept. */
@@ -107,6 +121,7 @@ export class BufferPool {
     return {
       inUse: this.inUse,
       pending: this.pending.length,
+      pendingBytes: this.pendingBytes,
       free: this.freeOrder.size,
       freeBytes: this.freeBytes,
       created: this.created,
@@ -118,6 +133,7 @@ export class BufferPool {
   dispose(): void {
     for (const buffer of this.pending) this.destroy(buffer);
     this.pending = [];
+    this.pendingBytes = 0;
     this.trim(0);
   }
 

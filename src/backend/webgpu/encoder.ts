@@ -102,11 +102,11 @@ export class StepEncoder {
     return this.encoder !== null;
   }
 
-  dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, uniformOffset: number, x: number, y: number): void {
+  dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, uniformOffset: number, x: number, y: number, z = 1): void {
     if (!this.pass) this.pass = this.commands().beginComputePass({ label: `step ${this.steps} pass` });
     this.pass.setPipeline(pipeline);
     this.pass.setBindGroup(0, bindGroup, [uniformOffset]);
-    this.pass.dispatchWorkgroups(x, y);
+    this.pass.dispatchWorkgroups(x, y, z);
   }
 
   copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {

@@ -38,6 +38,12 @@ export interface WebGpuFlags {
    *   0.54–0.58 and serial 0.62–0.80; SwiftShader, parallel 1.5–1.7, serial 1.6, off 1.7–2.2.
    */
   compileAhead: 'auto' | 'parallel' | 'serial' | 'off';
+  /**
+   * Workgroups per grid dimension, at most the device's `maxComputeWorkgroupsPerDimension` (default 0:
+   * that limit, 65,535 on most devices). Wider grids are folded into more dimensions; lower it to test
+   * the folding on small data. Read when the backend is created.
+   */
+  maxWorkgroupsPerDimension: number;
   /** Print every specialised WGSL shader as it is compiled (default false). */
   printShaders: boolean;
   /**
@@ -51,6 +57,7 @@ export const DEFAULT_FLAGS: Readonly<WebGpuFlags> = {
   matmulKernel: 'auto',
   matmulSplitK: 'auto',
   compileAhead: 'auto',
+  maxWorkgroupsPerDimension: 0,
   printShaders: false,
   poolMaxFreeBytes: 128 * 1024 * 1024,
 };

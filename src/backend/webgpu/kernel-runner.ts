@@ -29,8 +29,8 @@ export interface KernelCall {
   /** Uniform fields, one letter each: `u`, `i` or `f` (see UniformArena.push). */
   format: string;
   values: readonly number[];
-  /** Workgroups in x and y. */
-  groups: readonly [number, number];
+  /** Workgroups in x, y and optionally z (`grid1d`/`grid2d` fold wide grids within the limits). */
+  groups: readonly [number, number] | readonly [number, number, number];
 }
 
 /** What the kernel wrappers need: record a dispatch, borrow scratch storage, size a 1-D grid. */
@@ -38,7 +38,18 @@ export interface Runner {
   run(call: KernelCall): void;
   temp(bytes: number): GpuBuffer;
   release(buffer: GpuBuffer): void;
-  grid1d(invocations: number, workgroupSize?: number): [number, number];
+  grid1d(invocations: number, workgroupSize?: number): [number, number, number];
+  /**
+   * Workgroups for an x × y grid of workgroups, y folded into z past the per-dimension limit: the kernel
+   * reads its row as `id.y + id.z · num_workgroups.y` and skips rows past the end.
+   */
+  grid2d(x: number, y: number): [number, number, number];
+}
+
+/** `grid2d` for a per-dimension limit `max`. */
+export function foldGrid2d(x: number, y: number, max: number): [number, number, number] {
+  const z = Math.max(1, Math.ceil(y / max));
+  return [x, Math.ceil(y / z), z];
 }
 
 /** The storage bindings of a call as a layout signature. */
@@ -107,23 +118,23 @@ export class KernelRunner implements Runner {
     private readonly uniforms: UniformArena,
     private readonly encoder: StepEncoder,
     private readonly scratch: BufferPool,
-    /** The device's maxComputeWorkgroupsPerDimension. */
+    /** The device's maxComputeWorkgroupsPerDimension (or the lower `maxWorkgroupsPerDimension` flag). */
     readonly maxGroupsPerDim: number,
   ) {
     this.bindGroups = new BindGroupCache(device);
   }
 
   run(call: KernelCall): void {
-    const [x, y] = call.groups;
-    if (x === 0 || y === 0) return;
-    if (x > this.maxGroupsPerDim || y > this.maxGroupsPerDim) {
-      throw new Error(`webgpu-keras bug: kernel '${call.source.name}' asked for ${x}×${y} workgroups (limit ${this.maxGroupsPerDim} per dimension).`);
+    const [x, y, z = 1] = call.groups;
+    if (x === 0 || y === 0 || z === 0) return;
+    if (x > this.maxGroupsPerDim || y > this.maxGroupsPerDim || z > this.maxGroupsPerDim) {
+      throw new Error(`webgpu-keras bug: kernel '${call.source.name}' asked for ${x}×${y}×${z} workgroups (limit ${this.maxGroupsPerDim} per dimension).`);
     }
     const { bindings, copies } = this.unalias(call);
     const kernel = this.pipelines.get(call.source, call.defines, signatureOf(bindings));
     const slot = this.uniforms.push(call.format, call.values);
     const group = this.bindGroups.get(kernel, slot.buffer, slot.chunk, bindings);
-    this.encoder.dispatch(kernel.pipeline, group, slot.offset, x, y);
+    this.encoder.dispatch(kernel.pipeline, group, slot.offset, x, y, z);
     for (const c of copies) this.scratch.release(c);
   }
 
@@ -137,12 +148,22 @@ export class KernelRunner implements Runner {
     this.scratch.release(buffer.buffer);
   }
 
-  /** Workgroups for `invocations` 1-D invocations, folded into 2-D past the per-dimension limit. */
-  grid1d(invocations: number, workgroupSize = 64): [number, number] {
+  /**
+   * Workgroups for `invocations` 1-D invocations, folded into 2-D, then 3-D, past the per-dimension
+   * limit (kernels read `linear_id` of math.wgsl and skip ids past the end).
+   */
+  grid1d(invocations: number, workgroupSize = 64): [number, number, number] {
+    const max = this.maxGroupsPerDim;
     const groups = Math.ceil(invocations / workgroupSize);
-    if (groups <= this.maxGroupsPerDim) return [groups, 1];
-    const y = Math.ceil(groups / this.maxGroupsPerDim);
-    return [Math.ceil(groups / y), y];
+    if (groups <= max) return [groups, 1, 1];
+    const rows = Math.ceil(groups / max);
+    const z = Math.ceil(rows / max);
+    const y = Math.ceil(rows / z);
+    return [Math.ceil(groups / (y * z)), y, z];
+  }
+
+  grid2d(x: number, y: number): [number, number, number] {
+    return foldGrid2d(x, y, this.maxGroupsPerDim);
   }
 
   private unalias(call: KernelCall): { bindings: Binding[]; copies: GPUBuffer[] } {

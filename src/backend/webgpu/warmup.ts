@@ -52,11 +52,11 @@ export class RecordingRunner implements Runner {
 
   constructor(
     private readonly stub: GpuBuffer,
-    private readonly grid: (invocations: number, workgroupSize?: number) => [number, number] = () => [1, 1],
+    private readonly grid: (invocations: number, workgroupSize?: number) => [number, number, number] = () => [1, 1, 1],
   ) {}
 
   run(call: KernelCall): void {
-    if (call.groups[0] > 0 && call.groups[1] > 0) this.calls.push(call);
+    if (call.groups.every((g) => g > 0)) this.calls.push(call);
   }
 
   temp(): GpuBuffer {
@@ -65,8 +65,12 @@ export class RecordingRunner implements Runner {
 
   release(): void {}
 
-  grid1d(invocations: number, workgroupSize?: number): [number, number] {
+  grid1d(invocations: number, workgroupSize?: number): [number, number, number] {
     return this.grid(invocations, workgroupSize);
+  }
+
+  grid2d(x: number, y: number): [number, number, number] {
+    return [x, y, 1];
   }
 
   /** The distinct variants recorded so far (kernel, defines and layout signature), first use first. */

@@ -111,6 +111,8 @@ export class WebGpuBackend implements Backend {
   private readonly maxBinding: number;
   private live = 0;
   private bytes = 0;
+  private submitScheduled = false;
+  private disposed = false;
 
   constructor(acquired: AcquiredDevice, flags: Partial<WebGpuFlags> = {}) {
     const { device } = acquired;
@@ -135,9 +137,16 @@ export class WebGpuBackend implements Backend {
     const maxBuffer = device.limits.maxBufferSize;
     this.storage = new BufferPool(device, STORAGE_USAGE, 'tensor', maxBuffer, this.flags.poolMaxFreeBytes, forget, create);
     this.staging = new BufferPool(device, STAGING_USAGE, 'staging', maxBuffer, this.flags.poolMaxFreeBytes / 4, () => {}, create);
-    this.kernels = new KernelRunner(device, this.pipelines, this.arena, this.encoder, this.storage, device.limits.maxComputeWorkgroupsPerDimension);
+    const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
+    const wantedGroups = this.flags.maxWorkgroupsPerDimension;
+    this.kernels = new KernelRunner(device, this.pipelines, this.arena, this.encoder, this.storage, wantedGroups > 0 ? Math.min(wantedGroups, maxGroups) : maxGroups);
     this.runner = this.kernels;
     this.empty = device.createBuffer({ label: 'zero-size stand-in', size: 4, usage: STORAGE_USAGE });
+  }
+
+  /** True once the device is lost: `setBackend('webgpu')` then starts a fresh backend. */
+  get isLost(): boolean {
+    return this.health.isLost;
   }
 
   /** The matmul variant in use: the `matmulKernel` flag, with `'auto'` resolved for this adapter. */
@@ -266,13 +275,37 @@ export class WebGpuBackend implements Backend {
     return make(data);
   }
 
+  /**
+   * Release a tensor's buffer. With no recorded work it is reusable at once; otherwise it waits for the
+   * next submit, which a microtask makes if nothing else does first, so buffers released outside any
+   * training step (models built and disposed without training) do not pile up.
+   */
   free(tensor: Tensor): void {
     const s = tensor.handle as Storage;
     this.live--;
     this.bytes -= s.size * 4;
     if (!s.pooled) return;
     this.liveBuffers.delete(s.buffer);
+    if (!this.encoder.hasWork) {
+      this.storage.releaseNow(s.buffer);
+      return;
+    }
     this.storage.release(s.buffer);
+    this.scheduleSubmit();
+  }
+
+  private scheduleSubmit(): void {
+    if (this.submitScheduled) return;
+    this.submitScheduled = true;
+    queueMicrotask(() => {
+      this.submitScheduled = false;
+      if (this.disposed) return;
+      if (this.health.isLost) {
+        this.storage.afterSubmit(); // nothing will run any more: drop the pending list
+        return;
+      }
+      this.submitQueued();
+    });
   }
 
   /** Submit the queued work; on a lost device, throw its DeviceError now instead of at the next read. */
@@ -288,7 +321,8 @@ export class WebGpuBackend implements Backend {
   }
 
   memory(): BackendMemory {
-    return { numTensors: this.live, numBytes: this.bytes };
+    const pool = this.storage.stats();
+    return { numTensors: this.live, numBytes: this.bytes, numBytesPending: pool.pendingBytes, numBytesCached: pool.freeBytes };
   }
 
   // ---- data movement --------------------------------------------------------------------------------------
@@ -428,6 +462,7 @@ export class WebGpuBackend implements Backend {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.submitQueued();
     this.health.disposeStarted();
     this.storage.dispose();

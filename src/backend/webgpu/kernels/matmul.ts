@@ -125,6 +125,7 @@ function product(k: Runner, call: MatmulCall, kernel: MatmulKernel, epilogue: De
     bindings: [{ binding: 1, ...call.a }, { binding: 2, ...call.b }, ...outputs],
     format: 'uuuffffu',
     values,
-    groups: blocked && split ? k.grid1d(blocks * slices, 64) : [gx, gy * slices],
+    // Rows of workgroups past the per-dimension limit (9 million rows: 70,313) fold into z.
+    groups: blocked && split ? k.grid1d(blocks * slices, 64) : k.grid2d(gx, gy * slices),
   });
 }
