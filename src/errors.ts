@@ -41,23 +41,39 @@ export class BackendUnavailableError extends KerasError {
   static override readonly errorName: string = 'BackendUnavailableError';
 }
 
+/**
+ * Reading or writing storage failed for a reason outside the arguments: the disk is full, a file size
+ * limit, a folder that cannot be written. The message names the path and the system's code; `cause`
+ * holds the original error.
+ */
+export class IOError extends KerasError {
+  static override readonly errorName: string = 'IOError';
+}
+
 /** The GPU device was lost or ran out of memory during work. */
 export class DeviceError extends KerasError {
   static override readonly errorName: string = 'DeviceError';
 }
 
-/** Format a value for an error message: short, JSON-like, never huge. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+/**
+ * Format a value for an error message: short, JSON-like, never huge, and safe on hostile values (deep
+ * nesting, null-prototype objects, getters that throw).
+ */
+export function describe(value: unknown, depth = 0): string {
+  if (typeof value === 'string') return `'${value.length > 80 ? `${value.slice(0, 77)}...` : value}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return value.toString();
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   if (Array.isArray(value)) {
-    const inner = value.slice(0, 6).map(describe).join(', ');
+    if (depth >= 3) return `[… (${value.length} items)]`;
+    const inner = value.slice(0, 6).map((v) => describe(v, depth + 1)).join(', ');
     return `[${inner}${value.length > 6 ? `, … (${value.length} items)` : ''}]`;
   }
   try {
     const json = JSON.stringify(value);
+    if (json === undefined) return Object.prototype.toString.call(value);
     return json.length > 120 ? `${json.slice(0, 117)}...` : json;
   } catch {
     return Object.prototype.toString.call(value);

@@ -19,9 +19,10 @@
  * Activations TF.js computes the same way are written under TF.js's names (`silu` → `swish`); others keep
  * this library's names and load only here. See `training-state.ts` for how the optimizer is stored.
  */
-import type { Sequential } from '../models/sequential';
 import { loadHandlerFor, saveHandlerFor } from './handlers/route';
-import { checkLoadOptions, checkSaveOptions, modelFromArtifacts, modelToArtifacts, weightsIntoModel } from './model-artifacts';
+import { describe, invalid } from '../errors';
+import { Sequential } from '../models/sequential';
+import { checkLoadOptions, checkModelAgainstSpecs, checkSaveOptions, checkTopologyAgainstSpecs, modelFromArtifacts, modelToArtifacts, weightsIntoModel } from './model-artifacts';
 import { artifactsInfo } from './model-json';
 import type { IOHandler, LoadOptions, ModelArtifacts, SaveOptions, SaveResult } from './types';
 
@@ -78,7 +79,7 @@ export async function saveModel(model: Sequential, target?: string | IOHandler, 
  */
 export async function loadModel(source: string | IOHandler | ModelArtifacts, loadOptions?: LoadOptions): Promise<Sequential> {
   const options = checkLoadOptions(loadOptions, 'loadModel');
-  const artifacts = await loadHandlerFor(source, options, 'loadModel').load();
+  const artifacts = await loadHandlerFor(source, options, 'loadModel').load(checkTopologyAgainstSpecs);
   return modelFromArtifacts(artifacts, options);
 }
 
@@ -91,6 +92,8 @@ export async function loadModel(source: string | IOHandler | ModelArtifacts, loa
  */
 export async function loadWeights(model: Sequential, source: string | IOHandler | ModelArtifacts, loadOptions?: LoadOptions): Promise<void> {
   const options = checkLoadOptions(loadOptions, 'loadWeights');
-  const artifacts = await loadHandlerFor(source, options, 'loadWeights').load();
+  if (!(model instanceof Sequential)) invalid({ what: 'model', where: 'loadWeights', expected: 'a keras Sequential model', received: describe(model) });
+  model.assertUsable('loadWeights');
+  const artifacts = await loadHandlerFor(source, options, 'loadWeights').load(model.built ? checkModelAgainstSpecs(model) : undefined);
   weightsIntoModel(model, artifacts);
 }

@@ -11,8 +11,10 @@ import { Sequential } from '../models/sequential';
 import { KERAS_VERSION, modelToTopology } from './topology-save';
 import { layersFromTopology } from './topology-load';
 import { METADATA_KEY, checkOptimizerWeights, readTrainingState, saveTrainingState } from './training-state';
-import type { LoadOptions, ModelArtifacts, SaveOptions } from './types';
-import { decodeWeights, encodeWeights, type NamedWeight } from './weights';
+import type { LoadOptions, ModelArtifacts, ModelJSON, SaveOptions, WeightsManifestEntry } from './types';
+import { checkSpecs, decodeWeights, encodeWeights, type NamedWeight } from './weights';
+import { checkJSONData } from './model-json';
+import type { Layer } from '../layers/layer';
 import { checkOptions } from '../utils/options';
 
 /** `saveModel`'s options, checked (unknown names refused). */
@@ -65,48 +67,104 @@ export async function modelToArtifacts(model: Sequential, options: SaveOptions =
   return artifacts;
 }
 
-/** Check an artifacts object's shape; returns its decoded weights (empty when it holds none). */
+/** Check an artifacts object's shape and JSON parts; returns its decoded weights (empty when it holds none). */
 function checkArtifacts(artifacts: unknown, where: string): NamedWeight[] {
   if (typeof artifacts !== 'object' || artifacts === null || Array.isArray(artifacts)) {
     invalid({ what: 'model artifacts', where, expected: 'an object { modelTopology, weightSpecs, weightData }', received: describe(artifacts) });
   }
   const a = artifacts as ModelArtifacts;
+  for (const key of ['modelTopology', 'trainingConfig', 'userDefinedMetadata', 'weightSpecs'] as const) {
+    if (!(a[key] instanceof ArrayBuffer)) checkJSONData(a[key], key, where);
+  }
   if ((a.weightSpecs == null) !== (a.weightData == null)) {
     invalid({ what: 'model artifacts', where, expected: 'weightSpecs and weightData together', received: a.weightSpecs == null ? 'weightData without weightSpecs' : 'weightSpecs without weightData' });
   }
   return a.weightSpecs == null ? [] : decodeWeights(a.weightSpecs, a.weightData, where);
 }
 
+/** A weight's name and shape: a model's variable, a planned weight or a stored spec. */
+interface ShapedName {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
 /**
- * Values for each variable from stored model weights: by name when every name matches; otherwise, if
- * `byOrder` allows it, in order when the count, each weight's kind and each shape match. Checks
- * everything before returning.
+ * Which stored model weight goes to each expected one: by name when every name matches; otherwise, if
+ * `byOrder` allows it, in order when the count and each weight's kind (kernel, bias, …) match. Shapes are
+ * checked too. Returns the index into `stored` per expected weight.
  */
-function matchWeights(vars: Variable[], stored: NamedWeight[], where: string, byOrder: boolean): Float32Array[] {
-  const weights = stored.filter((w) => w.group === 'model');
-  const byName = new Map(weights.map((w) => [w.name, w]));
-  const namesMatch = weights.length === vars.length && vars.every((v) => byName.has(v.name));
+function matchSpecs(expected: readonly ShapedName[], stored: readonly ShapedName[], where: string, byOrder: boolean): number[] {
+  const byName = new Map(stored.map((w, i) => [w.name, i]));
+  const namesMatch = stored.length === expected.length && expected.every((v) => byName.has(v.name));
   // In order only when each stored name ends like its variable's (kernel, bias, gamma, moving_mean, …).
   const leaf = (n: string) => n.slice(n.lastIndexOf('/') + 1);
-  const orderMatches = byOrder && weights.length === vars.length && vars.every((v, i) => leaf(v.name) === leaf(weights[i].name));
+  const orderMatches = byOrder && stored.length === expected.length && expected.every((v, i) => leaf(v.name) === leaf(stored[i].name));
   if (!namesMatch && !orderMatches) {
-    const missing = vars.filter((v) => !byName.has(v.name)).map((v) => v.name);
-    const extra = weights.filter((w) => !vars.some((v) => v.name === w.name)).map((w) => w.name);
+    const missing = expected.filter((v) => !byName.has(v.name)).map((v) => v.name);
+    const extra = stored.filter((w) => !expected.some((v) => v.name === w.name)).map((w) => w.name);
     throw new ValueError(
-      `Invalid weights for ${where}: expected the ${vars.length} weights of the model (${vars.map((v) => v.name).join(', ') || 'none'}). ` +
-        `Received: ${weights.length} weights${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; no target for ${extra.join(', ')}` : ''}.`,
+      `Invalid weights for ${where}: expected the ${expected.length} weights of the model (${expected.map((v) => v.name).join(', ') || 'none'}). ` +
+        `Received: ${stored.length} weights${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; no target for ${extra.join(', ')}` : ''}.`,
     );
   }
-  return vars.map((v, i) => {
-    const w = namesMatch ? byName.get(v.name)! : weights[i];
-    if (!(w.values instanceof Float32Array)) {
-      throw new ValueError(`Invalid dtype of weight '${w.name}' for ${where}: expected float32. Received: int32.`);
-    }
+  return expected.map((v, i) => {
+    const index = namesMatch ? byName.get(v.name)! : i;
+    const w = stored[index];
     if (w.shape.length !== v.shape.length || w.shape.some((d, j) => d !== v.shape[j])) {
       throw new ShapeError(`Invalid shape of weight '${w.name}' for ${where}: expected [${v.shape}] (${v.name}). Received: [${w.shape}].`);
     }
+    return index;
+  });
+}
+
+/** Values for each variable from stored model weights (see {@link matchSpecs}); everything checked first. */
+function matchWeights(vars: Variable[], stored: NamedWeight[], where: string, byOrder: boolean): Float32Array[] {
+  const weights = stored.filter((w) => w.group === 'model');
+  return matchSpecs(vars, weights, where, byOrder).map((index) => {
+    const w = weights[index];
+    if (!(w.values instanceof Float32Array)) {
+      throw new ValueError(`Invalid dtype of weight '${w.name}' for ${where}: expected float32. Received: int32.`);
+    }
     return w.values;
   });
+}
+
+/** The weights a model of `layers` would create (Keras order), or null when its input shape is unknown. */
+function plannedWeights(layers: readonly Layer[]): ShapedName[] | null {
+  let shape: readonly number[] | null = layers[0]?.declaredInputShape ?? null;
+  if (!shape) return null;
+  const planned: ShapedName[] = [];
+  for (const layer of layers) {
+    planned.push(...layer.plannedWeights(shape));
+    shape = layer.computeOutputShape([...shape]);
+  }
+  return planned;
+}
+
+/** Stored model weights (not the optimizer's) of a list of specs. */
+function modelSpecs(specs: readonly WeightsManifestEntry[]): WeightsManifestEntry[] {
+  return specs.filter((s) => s.group !== 'optimizer');
+}
+
+/**
+ * The check `loadModel` runs on a model.json before any weights file is read: the topology's layers
+ * (constructed, not built) must create exactly the weights the manifest declares, by name and shape. A
+ * `units: 1e8` or an input of 10⁸ features is refused here, before anything is allocated.
+ */
+export function checkTopologyAgainstSpecs(json: ModelJSON, specs: WeightsManifestEntry[]): void {
+  if (json.modelTopology == null) return;
+  checkSpecs(specs, 'loadModel');
+  const { layers } = layersFromTopology(json.modelTopology);
+  const planned = plannedWeights(layers);
+  if (planned) matchSpecs(planned, modelSpecs(specs), 'loadModel', false);
+}
+
+/** The check `loadWeights` runs before reading: the model's weights against the manifest's. */
+export function checkModelAgainstSpecs(model: Sequential): (json: ModelJSON, specs: WeightsManifestEntry[]) => void {
+  return (_json, specs) => {
+    checkSpecs(specs, 'loadWeights');
+    matchSpecs(model.weights, modelSpecs(specs), 'loadWeights', true);
+  };
 }
 
 /** Run a step of restoring the training state; its errors say how to load without that state. */
@@ -134,6 +192,9 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, options: Loa
     });
   }
   const { name, layers } = layersFromTopology(artifacts.modelTopology);
+  // Before any layer is built: the topology must create exactly the stored weights.
+  const planned = plannedWeights(layers);
+  if (planned) matchSpecs(planned, stored.filter((w) => w.group === 'model'), where, false);
   const training = options.compile === false ? null : withCompileHint(() => readTrainingState(artifacts.userDefinedMetadata, artifacts.trainingConfig));
   let model: Sequential;
   try {

@@ -14,6 +14,41 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Nesting deeper than this is refused (Keras JSON nests about 8 deep). */
+const MAX_DEPTH = 64;
+/** Values (objects, arrays, leaves) past this are refused: a model.json of a few MiB holds far fewer. */
+const MAX_VALUES = 5_000_000;
+
+/**
+ * Check that `value` is plain JSON data before anything reads it, without recursion: objects with the
+ * plain prototype, dense arrays (no holes), strings, numbers, booleans, null (and `undefined` fields),
+ * nested at most 64 deep. Sparse arrays, null-prototype or class objects, functions and the like (all
+ * possible in artifacts handed in as objects) and deep nesting are ValueErrors naming the place.
+ */
+export function checkJSONData(value: unknown, what: string, where: string): void {
+  const stack: [unknown, string, number][] = [[value, what, 0]];
+  let count = 0;
+  const refuse = (at: string, rule: string, got: string): never => invalid({ what: `${at}`, where, expected: rule, received: got });
+  while (stack.length > 0) {
+    const [v, at, depth] = stack.pop()!;
+    if (++count > MAX_VALUES) refuse(what, `at most ${MAX_VALUES} values`, 'more');
+    if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') continue;
+    if (typeof v !== 'object') refuse(at, 'JSON data (objects, arrays, strings, numbers, booleans, null)', typeof v);
+    if (depth >= MAX_DEPTH) refuse(what, `JSON nested at most ${MAX_DEPTH} deep`, `deeper nesting at ${at.slice(0, 120)}…`);
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) {
+        if (!(i in v)) refuse(`${at}[${i}]`, 'a dense array (no holes)', 'a hole (a sparse array)');
+        stack.push([v[i], `${at}[${i}]`, depth + 1]);
+      }
+      continue;
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype) {
+      refuse(at, 'a plain JSON object', Object.getPrototypeOf(v) === null ? 'an object with a null prototype' : `an instance of ${Object.prototype.toString.call(v)}`);
+    }
+    for (const key of Object.keys(v)) stack.push([(v as Record<string, unknown>)[key], `${at}.${key}`, depth + 1]);
+  }
+}
+
 /** The `model.json` of artifacts whose weights are written to one file at `weightsPath`. */
 export function artifactsToModelJSON(artifacts: ModelArtifacts, weightsPath: string): ModelJSON {
   const json: ModelJSON = { weightsManifest: [{ paths: [weightsPath], weights: artifacts.weightSpecs ?? [] }] };
@@ -31,6 +66,7 @@ export function parseModelJSON(text: string, where: string, source: string): Mod
       `Invalid model.json for ${where}: expected JSON text. Received: ${describe(text.slice(0, 40))} from ${source} (${(error as Error).message}).`,
     );
   }
+  checkJSONData(json, 'model.json', where);
   if (!isObject(json)) invalid({ what: 'model.json', where, expected: 'a JSON object with modelTopology and weightsManifest', received: describe(json) });
   const manifest = json.weightsManifest ?? [];
   const groupsOk =

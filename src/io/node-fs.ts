@@ -25,25 +25,3 @@ export async function nodeFs(where: string): Promise<{ fs: FsPromises; path: Pat
   }
   return { fs: fsPromises, path: nodePath };
 }
-
-/**
- * Write files into a folder (created if needed) so a reader never sees a half-written file: each is
- * written beside its target under a temporary name, then renamed over it.
- */
-export async function writeFilesAtomically(dir: string, files: { name: string; data: string | Uint8Array }[], where: string): Promise<string[]> {
-  const { fs, path } = await nodeFs(where);
-  await fs.mkdir(dir, { recursive: true });
-  const suffix = `.tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  const written: string[] = [];
-  try {
-    for (const f of files) {
-      await fs.writeFile(path.join(dir, f.name + suffix), f.data);
-      written.push(f.name);
-    }
-    for (const f of files) await fs.rename(path.join(dir, f.name + suffix), path.join(dir, f.name));
-  } catch (error) {
-    await Promise.all(written.map((n) => fs.rm(path.join(dir, n + suffix), { force: true })));
-    throw error;
-  }
-  return files.map((f) => path.join(dir, f.name));
-}

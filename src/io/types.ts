@@ -89,8 +89,16 @@ export interface SaveResult {
  */
 export interface IOHandler {
   save?(artifacts: ModelArtifacts): Promise<SaveResult>;
-  load?(): Promise<ModelArtifacts>;
+  /**
+   * Load the artifacts. This library's handlers take `check`, which `loadModel`/`loadWeights` pass to
+   * refuse a model.json whose weights do not fit before any weights file is read; other handlers may
+   * ignore it (the same checks run on the artifacts they return).
+   */
+  load?(check?: LoadCheck): Promise<ModelArtifacts>;
 }
+
+/** Runs on a parsed model.json and its weight specs before any weights are read; throws to refuse them. */
+export type LoadCheck = (json: ModelJSON, specs: WeightsManifestEntry[]) => void;
 
 /** Options of `saveModel`. */
 export interface SaveOptions {

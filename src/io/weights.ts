@@ -87,33 +87,42 @@ function checkSpec(spec: unknown, index: number, where: string): number {
   return bytes;
 }
 
+/** Check every spec (structure, dtype, unique names); returns each one's byte size. */
+export function checkSpecs(specs: unknown, where: string): number[] {
+  if (!Array.isArray(specs)) {
+    invalid({ what: 'weightSpecs', where, expected: 'an array of { name, shape, dtype } entries', received: describe(specs) });
+  }
+  const sizes = specs.map((s, i) => checkSpec(s, i, where));
+  const seen = new Set<string>();
+  for (const s of specs as WeightsManifestEntry[]) {
+    if (seen.has(s.name)) invalid({ what: 'weightSpecs', where, expected: 'unique weight names', received: `'${s.name}' twice` });
+    seen.add(s.name);
+  }
+  return sizes;
+}
+
+/** The error for weight bytes that are not what the specs describe. */
+export function wrongByteCount(expected: number, got: number, count: number, where: string): never {
+  throw new ValueError(
+    `Invalid weight data for ${where}: expected ${expected} bytes for ${count} weights. Received: ${got} bytes.` +
+      `\nhint: ${got < expected ? 'the weights file is truncated or belongs to another model' : 'the weights file holds more than its manifest describes'}.`,
+  );
+}
+
 /**
  * Decode all weights after checking the specs (structure, dtype, unique names) and that the bytes hold
  * exactly what the specs describe.
  */
 export function decodeWeights(specs: unknown, data: unknown, where: string): NamedWeight[] {
-  if (!Array.isArray(specs)) {
-    invalid({ what: 'weightSpecs', where, expected: 'an array of { name, shape, dtype } entries', received: describe(specs) });
-  }
-  const sizes = specs.map((s, i) => checkSpec(s, i, where));
+  const sizes = checkSpecs(specs, where);
   const typed = specs as WeightsManifestEntry[];
-  const seen = new Set<string>();
-  for (const s of typed) {
-    if (seen.has(s.name)) invalid({ what: 'weightSpecs', where, expected: 'unique weight names', received: `'${s.name}' twice` });
-    seen.add(s.name);
-  }
   const isBuffer = (b: unknown) => b instanceof ArrayBuffer || Object.prototype.toString.call(b) === '[object ArrayBuffer]';
   if (!(isBuffer(data) || (Array.isArray(data) && data.every(isBuffer)))) {
     invalid({ what: 'weightData', where, expected: 'an ArrayBuffer (or an array of ArrayBuffer shards)', received: describe(data) });
   }
   const buffer = joinBuffers(data as ArrayBuffer | ArrayBuffer[]);
   const expected = sizes.reduce((a, b) => a + b, 0);
-  if (buffer.byteLength !== expected) {
-    throw new ValueError(
-      `Invalid weight data for ${where}: expected ${expected} bytes for ${typed.length} weights. Received: ${buffer.byteLength} bytes.` +
-        `\nhint: ${buffer.byteLength < expected ? 'the weights file is truncated or belongs to another model' : 'the weights file holds more than its manifest describes'}.`,
-    );
-  }
+  if (buffer.byteLength !== expected) wrongByteCount(expected, buffer.byteLength, typed.length, where);
   let offset = 0;
   return typed.map((s, i) => {
     const slice = buffer.slice(offset, offset + sizes[i]);

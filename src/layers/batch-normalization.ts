@@ -83,6 +83,12 @@ export class BatchNormalization extends Layer {
     };
   }
 
+  override plannedWeights(inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    const shape = [sizeOf(inputShape)];
+    const names = [...(this.scale ? ['gamma'] : []), ...(this.center ? ['beta'] : []), 'moving_mean', 'moving_variance'];
+    return names.map((n) => ({ name: `${this.name}/${n}`, shape: [...shape] }));
+  }
+
   protected override createWeights(inputShape: number[], ctx: BuildContext): void {
     const shape = [sizeOf(inputShape)];
     // Keras order: gamma, beta, moving_mean, moving_variance. A disabled gamma/beta is a constant, not a weight.

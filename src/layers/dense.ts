@@ -81,6 +81,11 @@ export class Dense extends Layer {
     return [this.units];
   }
 
+  override plannedWeights(inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    const kernel = { name: `${this.name}/kernel`, shape: [sizeOf(inputShape), this.units] };
+    return this.useBias ? [kernel, { name: `${this.name}/bias`, shape: [this.units] }] : [kernel];
+  }
+
   protected override createWeights(inputShape: number[], ctx: BuildContext): void {
     this.kernel = this.addWeight(ctx, 'kernel', [sizeOf(inputShape), this.units], this.kernelInitializer);
     if (this.useBias) this.bias = this.addWeight(ctx, 'bias', [this.units], this.biasInitializer);

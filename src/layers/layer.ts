@@ -158,6 +158,14 @@ export abstract class Layer {
     return inputShape;
   }
 
+  /**
+   * The weights `build(inputShape)` would create (full names and shapes, Keras order), without creating
+   * anything: loading checks a saved topology against its weights with it before building.
+   */
+  plannedWeights(_inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    return [];
+  }
+
   /** Create weights for this input shape (per sample). Called once by the model. */
   build(inputShape: number[], ctx: BuildContext): void {
     this.inputShape = [...inputShape];

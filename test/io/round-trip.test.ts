@@ -47,15 +47,18 @@ describe('saving and loading in this library', () => {
     expect(back.getConfig()).toEqual(model.getConfig());
   });
 
-  it('writes model.json and weights.bin into a new folder and loads them back', async () => {
+  it('writes model.json and a weights file named by its content into a new folder and loads them back', async () => {
     const model = await trainedModel();
     const target = join(dir, 'nested', 'model-a');
     const result = await saveModel(model, `file://${target}`);
-    expect((await readdir(target)).sort()).toEqual(['model.json', 'weights.bin']);
-    expect(result.paths).toEqual([join(target, 'weights.bin'), join(target, 'model.json')]);
+    const files = (await readdir(target)).sort();
+    expect(files).toHaveLength(2);
+    expect(files[0]).toBe('model.json');
+    expect(files[1]).toMatch(/^weights\.[0-9a-f]{16}\.bin$/);
+    expect(result.paths).toEqual([join(target, files[1]), join(target, 'model.json')]);
     const json = JSON.parse(await readFile(join(target, 'model.json'), 'utf8'));
-    expect(json.weightsManifest).toEqual([{ paths: ['weights.bin'], weights: result.artifacts.weightSpecs }]);
-    expect((await readFile(join(target, 'weights.bin'))).byteLength).toBe(model.countParams() * 4);
+    expect(json.weightsManifest).toEqual([{ paths: [files[1]], weights: result.artifacts.weightSpecs }]);
+    expect((await readFile(join(target, files[1]))).byteLength).toBe(model.countParams() * 4);
     const expected = await predictFlat(model);
     expect(await predictFlat(await loadModel(target))).toEqual(expected);
     expect(await predictFlat(await loadModel(join(target, 'model.json')))).toEqual(expected);
@@ -66,7 +69,8 @@ describe('saving and loading in this library', () => {
     const target = join(dir, 'flatten-only');
     const { artifacts } = await saveModel(model, target);
     expect(artifacts.weightSpecs).toEqual([]);
-    expect((await readFile(join(target, 'weights.bin'))).byteLength).toBe(0);
+    const weightsFile = JSON.parse(await readFile(join(target, 'model.json'), 'utf8')).weightsManifest[0].paths[0];
+    expect((await readFile(join(target, weightsFile))).byteLength).toBe(0);
     const back = await loadModel(target);
     const x = [[[1, 2, 3], [4, 5, 6]]];
     const out = await back.predict(x);

@@ -5,7 +5,7 @@
  */
 import { ValueError } from '../../errors';
 import { manifestParts, modelJSONToArtifacts, parseModelJSON } from '../model-json';
-import type { FetchResponse, IOHandler, LoadOptions, ModelArtifacts } from '../types';
+import type { FetchResponse, IOHandler, LoadCheck, LoadOptions, ModelArtifacts } from '../types';
 
 type Fetch = NonNullable<LoadOptions['fetchFunc']>;
 
@@ -33,13 +33,14 @@ function absolute(url: string): URL {
 /** A load-only handler for the `model.json` at `url`. */
 export function httpHandler(url: string, options: LoadOptions = {}): IOHandler {
   return {
-    async load(): Promise<ModelArtifacts> {
+    async load(check?: LoadCheck): Promise<ModelArtifacts> {
       const fetchFunc: Fetch | undefined = options.fetchFunc ?? (globalThis.fetch ? (u) => globalThis.fetch(u) : undefined);
       if (!fetchFunc) throw new ValueError(`Invalid source for loadModel: expected fetch to be available for '${url}'. Received: no global fetch.\nhint: pass { fetchFunc }.`);
       const modelUrl = absolute(url);
       const text = await (await fetchOk(fetchFunc, modelUrl.href, 'model.json')).text();
       const json = parseModelJSON(text, 'loadModel', modelUrl.href);
       const { paths, specs } = manifestParts(json, 'loadModel');
+      check?.(json, specs);
       const prefix = options.weightPathPrefix;
       const base = prefix === undefined ? modelUrl : absolute(prefix.endsWith('/') ? prefix : `${prefix}/`);
       const files = await Promise.all(
