@@ -38,7 +38,8 @@ function sampleShape(batchShape: unknown, label: string): number[] {
 function commonArgs(c: Record<string, unknown>, label: string): LayerArgs {
   const args: LayerArgs = {};
   if (c.name !== undefined) {
-    if (typeof c.name !== 'string' || c.name.length === 0) invalid({ what: `name of ${label}`, where: WHERE, expected: 'a non-empty string', received: describe(c.name) });
+    // As Keras: any string without '/' (the layer refuses that), '' included.
+    if (typeof c.name !== 'string') invalid({ what: `name of ${label}`, where: WHERE, expected: 'a string', received: describe(c.name) });
     args.name = c.name;
   }
   if (c.trainable !== undefined) {
