@@ -1,11 +1,13 @@
 /**
- * `keras.io`: saving and loading models in TensorFlow.js's Layers format (`model.json` + `weights.bin`).
+ * `keras.io`: saving and loading models in TensorFlow.js's Layers format (`model.json` + a weights file).
  *
  * A model saved here loads in TF.js (`tf.loadLayersModel`), and a TF.js model made of InputLayer, Dense,
  * Dropout, BatchNormalization, Activation and Flatten loads here with the same predictions.
  *
  * Targets and sources:
- * - a folder path or `file://folder` (Node): `model.json` + `weights.bin`, the folder created if needed;
+ * - a folder path or `file://folder` (Node): `model.json` + `weights.<hash>.bin` (named by its content, so
+ *   saves are atomic: see folder-save.ts), the folder created if needed; loading refuses hostile folders
+ *   (folder-load.ts);
  *   loading also accepts the path of a `.json` file;
  * - `downloads://name` (browser, save only): downloads `name.json` and `name.weights.bin`;
  * - `indexeddb://name` (browser): TF.js's IndexedDB store, shared with `tf.loadLayersModel`;

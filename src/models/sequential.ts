@@ -354,7 +354,7 @@ export class Sequential {
   }
 
   /**
-   * Save in TensorFlow.js's Layers format (`model.json` + `weights.bin`): to a folder path or `file://`
+   * Save in TensorFlow.js's Layers format (`model.json` + its weights file): to a folder path or `file://`
    * in Node, `downloads://name` or `indexeddb://name` in the browser, an IOHandler, or (no target) to an
    * in-memory artifacts object. `includeOptimizer` also saves the optimizer's state so training resumes
    * exactly. See `keras.saveModel`.

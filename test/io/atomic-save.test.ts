@@ -118,7 +118,7 @@ describe('a save killed at any step', () => {
     // TF.js's http loader follows the manifest's path to the content-named file.
     const tf = await import('@tensorflow/tfjs');
     await tf.setBackend('cpu');
-    const fetchFunc = async (url: string) => new Response(await readFile(join(folder, new URL(url).pathname.slice(1))));
+    const fetchFunc = async (url: URL | RequestInfo) => new Response(await readFile(join(folder, new URL(String(url)).pathname.slice(1))));
     const model = await tf.loadLayersModel('http://models.test/model.json', { fetchFunc });
     const out = model.predict(tf.tensor(X)) as import('@tensorflow/tfjs').Tensor;
     const values = Array.from(await out.data());
