@@ -65,7 +65,7 @@ function buildModel(s: Settings): keras.Sequential {
   return model;
 }
 
-/** Select the backend; under 'auto', also the library's one-line reason when it fell back to the CPU. */
+/** Select the backend; under 'auto', also the library's one-line reason when it did not pick WebGPU. */
 async function chooseBackend(choice: string): Promise<{ name: string; fallback: string }> {
   const name = await keras.setBackend(choice as keras.BackendName);
   return { name, fallback: choice === 'auto' ? (keras.backendFallbackReason() ?? '') : '' };

@@ -1,20 +1,32 @@
 /**
- * Choosing and starting backends. The CPU backend is always there; others (WebGPU) are registered as
- * lazily imported factories so that importing the library never loads a GPU binding. `auto` picks the
- * first backend in priority order that starts, and says once, in one line, why it fell back.
+ * Choosing and starting backends. The CPU backend is always there; others (WebGPU, wasm) are registered
+ * as lazily imported factories so that importing the library never loads a GPU binding or compiles
+ * WebAssembly. `auto` picks the first backend in priority order that starts (a real GPU adapter, then
+ * wasm, then the CPU), and says once, in one line, what it chose and why.
  */
 import { BackendUnavailableError, UnknownIdentifierError, describe } from '../errors';
 import type { CustomBackendNames, CustomNames } from '../identifiers';
 import type { Backend } from './backend';
+import type { WasmFlags } from './wasm/flags';
 import type { WebGpuFlags } from './webgpu/flags';
+import type { WebGpuBackend } from './webgpu/webgpu-backend';
 import { CpuBackend } from './cpu/cpu-backend';
 import { checkOptions } from '../utils/options';
 
 /** A backend name for `setBackend`: `'auto'`, the built-in ones, and those added to {@link CustomBackendNames}. */
-export type BackendName = 'auto' | 'webgpu' | 'cpu' | CustomNames<CustomBackendNames>;
+export type BackendName = 'auto' | 'webgpu' | 'wasm' | 'cpu' | CustomNames<CustomBackendNames>;
+
+/** How a backend is being started. */
+export interface StartContext {
+  /**
+   * Started by `setBackend('auto')`: a backend that would run but is a poor choice (WebGPU on a software
+   * adapter such as SwiftShader, slower than the CPU backends) throws BackendUnavailableError saying so.
+   */
+  auto: boolean;
+}
 
 /** Starts a backend or throws BackendUnavailableError saying what to install or enable. */
-export type BackendFactory = (options: BackendOptions) => Promise<Backend>;
+export type BackendFactory = (options: BackendOptions, context?: StartContext) => Promise<Backend>;
 
 /**
  * A WebGPU `GPU` object (`navigator.gpu`, or what the `webgpu` package's `create()` returns), typed by
@@ -40,8 +52,12 @@ export interface BackendOptions {
   gpu?: GpuLike;
   /** WebGPU: an already created device to use. */
   device?: GpuDeviceLike;
-  /** WebGPU: tunables such as `{ matmulKernel: 'tiled' }` (see `WebGpuFlags`). */
-  flags?: Partial<WebGpuFlags>;
+  /**
+   * Tunables of the backend being started: WebGPU's such as `{ matmulKernel: 'tiled' }` (see
+   * `WebGpuFlags`), wasm's such as `{ threads: 1 }` (see `WasmFlags`). Each backend reads its own and
+   * accepts the other's names.
+   */
+  flags?: Partial<WebGpuFlags> & Partial<WasmFlags>;
 }
 
 interface Entry {
@@ -64,8 +80,11 @@ export function registerBackend(name: string, factory: BackendFactory, priority:
 }
 
 registerBackend('cpu', async () => new CpuBackend(), 0);
-// Imported only when started: importing the library never loads webgpu-backend.ts, `navigator.gpu` or Dawn.
-registerBackend('webgpu', async (options) => (await import('./webgpu/webgpu-backend')).createWebGpuBackend(options), 10);
+// Imported only when started: importing the library never loads webgpu-backend.ts, `navigator.gpu` or Dawn,
+// nor compiles the wasm kernels.
+registerBackend('webgpu', async (options, context) =>
+  (await import('./webgpu/webgpu-backend')).createWebGpuBackend({ ...options, requireHardwareAdapter: context?.auto ?? false }), 10);
+registerBackend('wasm', async (options) => (await import('./wasm/wasm-backend')).createWasmBackend(options), 5);
 
 /** @internal Redirect the one-line fallback notice (tests). */
 export function setBackendLogger(fn: (message: string) => void): void {
@@ -86,18 +105,26 @@ function checkBackendName(name: string, where: string): void {
 }
 
 /**
+/** A WebGPU backend on a software adapter (SwiftShader, llvmpipe, a fallback adapter), which `auto` skips. */
+function onSoftwareAdapter(backend: Backend): boolean {
+  return backend.name === 'webgpu' && (backend as WebGpuBackend).isCpuAdapter === true;
+}
+
+/**
  * The started backend of `name`: the one already running, or a new one when options are given or the
  * running one is lost (a lost GPU device). A replacement for a lost one is made as it was (same `gpu` and
  * `flags`) but on a new device, even where the lost one ran on a device handed in.
  */
-async function start(name: string, options: BackendOptions): Promise<Backend> {
+async function start(name: string, options: BackendOptions, context: StartContext = { auto: false }): Promise<Backend> {
   const entry = entries.get(name)!;
   const given = Boolean(options.gpu || options.device || options.flags);
   const lost = entry.instance?.isLost === true;
-  if (!entry.instance || given || lost) {
+  // Under auto, a WebGPU backend started earlier on a software adapter is asked again (and refuses).
+  const software = context.auto && entry.instance !== undefined && onSoftwareAdapter(entry.instance);
+  if (!entry.instance || given || lost || software) {
     const old = lost ? entry.instance : undefined;
     const how = given ? options : { gpu: entry.options?.gpu, flags: entry.options?.flags };
-    entry.instance = await entry.factory(how);
+    entry.instance = await entry.factory(how, context);
     entry.options = how;
     if (old) {
       try {
@@ -112,8 +139,10 @@ async function start(name: string, options: BackendOptions): Promise<Backend> {
 }
 
 /**
- * Select the backend every model uses from now on: `'webgpu'`, `'cpu'`, or `'auto'` (WebGPU when an
- * adapter exists, else the CPU, saying once why). Resolves to the backend's name.
+ * Select the backend every model uses from now on: `'webgpu'`, `'wasm'`, `'cpu'`, or `'auto'` (WebGPU
+ * on a real GPU adapter, else wasm, else the CPU, saying once what it chose and why; never WebGPU on a
+ * software adapter such as SwiftShader, which is slower than the CPU backends, though
+ * `setBackend('webgpu')` uses one when asked). Resolves to the backend's name.
  */
 export async function setBackend(name: BackendName = 'auto', backendOptions?: BackendOptions): Promise<string> {
   const options = checkOptions(backendOptions, 'setBackend', { known: ['gpu', 'device', 'flags'] });
@@ -128,7 +157,7 @@ export async function setBackend(name: BackendName = 'auto', backendOptions?: Ba
   fallbackReason = null;
   for (const candidate of backendNames()) {
     try {
-      current = await start(candidate, options);
+      current = await start(candidate, options, { auto: true });
       if (reasons.length > 0) {
         fallbackReason = `webgpu-keras: using the '${candidate}' backend (${reasons.join('; ')}).`;
         log(fallbackReason);

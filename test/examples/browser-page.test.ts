@@ -1,7 +1,8 @@
 /**
  * The browser example (examples/browser) trains in headless Chromium: Vite's dev server serves the page
- * with the library from source, Playwright fills the form and presses Train, on the CPU and on WebGPU
- * (SwiftShader where there is no GPU, hence few epochs and two batches an epoch).
+ * with the library from source, Playwright fills the form and presses Train, on the CPU, on wasm (on
+ * every core: the example's server sends the headers that make the page crossOriginIsolated) and on
+ * WebGPU (SwiftShader where there is no GPU, hence few epochs and two batches an epoch).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -103,11 +104,38 @@ describe.skipIf(!runs)('the browser example page', () => {
     await page.close();
   });
 
-  it('under auto without WebGPU, trains on the CPU and says why in one line', async () => {
+  it('trains on the wasm backend on every core: the page is crossOriginIsolated, so Web Workers share its memory', async () => {
+    const { page, pageErrors } = await open();
+    const warnings: string[] = [];
+    page.on('console', (message) => void (message.type() === 'warning' && warnings.push(message.text())));
+    const state = await train(page, { backend: 'wasm', epochs: '3', dataset: 'xor', batchNorm: 'on' });
+    expect(state, (await page.textContent('#error')) ?? '').toBe('done');
+    await expectTrained(page, 3);
+    expect(await page.textContent('#backendInfo')).toBe('Backend: wasm');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(warnings.filter((w) => w.includes('runs on one thread'))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('under auto, never trains on a software adapter: SwiftShader gives way to wasm, saying why in one line', async () => {
+    const { page } = await open();
+    const isSoftware = await page.evaluate(async () => {
+      const adapter = await navigator.gpu?.requestAdapter();
+      return !adapter || adapter.info.isFallbackAdapter || /swiftshader/i.test(adapter.info.architecture);
+    });
+    expect(await train(page, { backend: 'auto', epochs: '2' })).toBe('done');
+    const info = (await page.textContent('#backendInfo'))!;
+    expect(info).toContain(isSoftware ? 'Backend: wasm (chosen by auto)' : 'Backend: webgpu (chosen by auto)');
+    if (isSoftware) expect(info).toMatch(/webgpu unavailable: .*software renderer/);
+    await page.close();
+  });
+
+  it('under auto without WebGPU, trains on wasm and says why in one line', async () => {
     const { page } = await open(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }));
     expect(await train(page, { backend: 'auto', epochs: '2' })).toBe('done');
     const info = (await page.textContent('#backendInfo'))!;
-    expect(info).toContain('Backend: cpu (chosen by auto)');
+    expect(info).toContain('Backend: wasm (chosen by auto)');
     expect(info).toContain('webgpu unavailable: WebGPU is not available in this browser');
     await page.close();
   });

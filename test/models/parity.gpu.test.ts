@@ -1,15 +1,17 @@
 /**
- * The same seeded model trained on the CPU and on WebGPU gives the same loss curve and weights: dropout
- * masks come from the same counter-based RNG, batch norm and the optimizer follow the same math. Runs in
- * Node (Dawn) and in Chromium.
+ * The same seeded model trained on the CPU, on wasm and on WebGPU gives the same loss curve and weights:
+ * dropout masks come from the same counter-based RNG, batch norm and the optimizer follow the same math.
+ * Runs in Node (Dawn) and in Chromium; wasm needs no adapter, so its comparison always runs.
  *
- * Tolerance: relative 2e-5 on each epoch's loss and absolute 2e-5 on every weight after 4 epochs. Both
- * backends compute in float32 but sum in different orders (the CPU matmul accumulates in float64);
- * measured on SwiftShader: 9e-7 relative on the losses and 3.6e-7 on the weights, so the bound leaves
- * room for other adapters' arithmetic. A real mismatch (a wrong mask, a missing term) moves the loss by
- * 1e-2 or more within the first epoch.
+ * Tolerance: relative 2e-5 on each epoch's loss and absolute 2e-5 on every weight after 4 epochs. The
+ * backends compute in float32 but sum the matmuls in different orders (the CPU accumulates in float64);
+ * measured: on SwiftShader 9e-7 relative on the losses and 3.6e-7 on the weights; on wasm (whose batch
+ * norm, dropout, bias gradient and formulas equal the CPU's bit for bit, only the matmul differs)
+ * 0 on the losses and 6e-8 on the weights (plain SIMD; 1.2e-7 with relaxed SIMD's fused multiply-add).
+ * The bound leaves room for other adapters' arithmetic. A real mismatch (a wrong mask, a missing term)
+ * moves the loss by 1e-2 or more within the first epoch.
  */
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as keras from '../../src';
 import { describeGpu } from '../setup/webgpu-env';
 
@@ -44,6 +46,28 @@ async function train(): Promise<{ losses: number[]; accuracies: number[]; weight
   return { losses: history.history.loss, accuracies: history.history.val_accuracy, weights };
 }
 
+type Run = Awaited<ReturnType<typeof train>>;
+
+/** Both runs' losses, validation accuracies and weights agree within the stated tolerance. */
+function expectSameNumbers(run: Run, cpu: Run): void {
+  run.losses.forEach((loss, i) => expect(Math.abs(loss - cpu.losses[i])).toBeLessThanOrEqual(2e-5 * Math.abs(cpu.losses[i])));
+  expect(run.accuracies).toEqual(cpu.accuracies);
+  run.weights.forEach((w, i) => w.forEach((v, j) => expect(Math.abs(v - cpu.weights[i][j])).toBeLessThanOrEqual(2e-5)));
+}
+
+describe('CPU and wasm train the same model to the same numbers', () => {
+  afterAll(async () => {
+    await keras.setBackend('cpu');
+  });
+
+  it('gives the same loss curve and final weights (batch norm and dropout included)', async () => {
+    await keras.setBackend('cpu');
+    const cpu = await train();
+    await keras.setBackend('wasm');
+    expectSameNumbers(await train(), cpu);
+  });
+});
+
 describeGpu('CPU and WebGPU train the same model to the same numbers', (gpu) => {
   afterAll(async () => {
     await keras.setBackend('cpu');
@@ -53,9 +77,6 @@ describeGpu('CPU and WebGPU train the same model to the same numbers', (gpu) => 
     await keras.setBackend('cpu');
     const cpu = await train();
     await keras.setBackend('webgpu', { device: gpu.device });
-    const webgpu = await train();
-    webgpu.losses.forEach((loss, i) => expect(Math.abs(loss - cpu.losses[i])).toBeLessThanOrEqual(2e-5 * Math.abs(cpu.losses[i])));
-    expect(webgpu.accuracies).toEqual(cpu.accuracies);
-    webgpu.weights.forEach((w, i) => w.forEach((v, j) => expect(Math.abs(v - cpu.weights[i][j])).toBeLessThanOrEqual(2e-5)));
+    expectSameNumbers(await train(), cpu);
   });
 });

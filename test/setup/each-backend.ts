@@ -1,7 +1,8 @@
 /**
- * Run a suite once per available backend: tests are written once. The CPU always runs; WebGPU joins
- * when an adapter exists, with the same rules as `describeGpu` (test/README.md): skipped with one line
- * saying how to enable it when there is none, failed when CI=true.
+ * Run a suite once per available backend: tests are written once. The CPU and wasm always run (wasm
+ * needs only WebAssembly SIMD, which Node 20 and Chromium have: a failure to start it fails the suite);
+ * WebGPU joins when an adapter exists, with the same rules as `describeGpu` (test/README.md): skipped
+ * with one line saying how to enable it when there is none, failed when CI=true.
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Backend } from '../../src/backend/backend';
@@ -9,7 +10,7 @@ import { getBackendInstance, setBackend } from '../../src/backend/registry';
 import { describeGpu } from './webgpu-env';
 
 export interface BackendContext {
-  name: 'cpu' | 'webgpu';
+  name: 'cpu' | 'wasm' | 'webgpu';
   /** The started backend (valid inside tests and hooks). */
   backend: () => Backend;
 }
@@ -26,6 +27,18 @@ export function describeEachBackend(title: string, fn: (ctx: BackendContext) => 
       await setBackend('cpu');
     });
     fn({ name: 'cpu', backend: () => backend });
+  });
+
+  describe(`${title} [wasm]`, () => {
+    let backend: Backend;
+    beforeAll(async () => {
+      await setBackend('wasm');
+      backend = await getBackendInstance('wasm');
+    });
+    afterAll(async () => {
+      await setBackend('cpu');
+    });
+    fn({ name: 'wasm', backend: () => backend });
   });
 
   // The WebGPU backend runs on describeGpu's device, so its uncaptured-error check covers the suite.

@@ -79,7 +79,8 @@ async function findGpu(options: BackendOptions): Promise<GPU> {
 
 /** True for software adapters, whose "GPU" is the CPU. */
 export function isCpuAdapterInfo(info: Partial<GPUAdapterInfo> | undefined, isFallback: boolean): boolean {
-  if (isFallback) return true;
+  // Some implementations also report an adapter type ('cpu', 'integrated gpu', 'discrete gpu').
+  if (isFallback || /^cpu$/i.test(String((info as { type?: unknown } | undefined)?.type ?? ''))) return true;
   const text = describeInfo(info).toLowerCase();
   return /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b|\bcpu\b/.test(text);
 }
@@ -89,13 +90,26 @@ function describeInfo(info: Partial<GPUAdapterInfo> | undefined): string {
   return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
 }
 
-/** The device to run on: `options.device` as given, or a new one with the adapter's real limits. */
-export async function acquireDevice(options: BackendOptions): Promise<AcquiredDevice> {
+/** BackendUnavailableError for a software adapter that `requireHardwareAdapter` refuses. */
+function refuseSoftware(info: Partial<GPUAdapterInfo> | undefined): never {
+  throw new BackendUnavailableError(
+    `the only WebGPU adapter is a software renderer (${describeInfo(info)}), slower than the CPU backends; ` +
+      "setBackend('webgpu') uses it anyway.",
+  );
+}
+
+/**
+ * The device to run on: `options.device` as given, or a new one with the adapter's real limits. With
+ * `requireHardwareAdapter`, a software adapter is refused (before any device is created).
+ */
+export async function acquireDevice(options: BackendOptions & { requireHardwareAdapter?: boolean }): Promise<AcquiredDevice> {
   if (options.device) {
     const device = options.device as GPUDevice;
     const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const fallback = (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? false;
-    return { device, description: describeInfo(info), isCpuAdapter: isCpuAdapterInfo(info, fallback), ownsDevice: false };
+    const isCpuAdapter = isCpuAdapterInfo(info, fallback);
+    if (isCpuAdapter && options.requireHardwareAdapter) refuseSoftware(info);
+    return { device, description: describeInfo(info), isCpuAdapter, ownsDevice: false };
   }
   const gpu = await findGpu(options);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -106,13 +120,15 @@ export async function acquireDevice(options: BackendOptions): Promise<AcquiredDe
         'VK_ICD_FILENAMES); in a browser, enable hardware acceleration or WebGPU; or setBackend(\'cpu\').',
     );
   }
-  const requiredLimits: Record<string, number> = {};
-  for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
-  const device = await adapter.requestDevice({ label: 'webgpu-keras', requiredLimits });
   const info = adapter.info;
   const fallback =
     (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
-  return { device, description: describeInfo(info), isCpuAdapter: isCpuAdapterInfo(info, fallback), ownsDevice: true };
+  const isCpuAdapter = isCpuAdapterInfo(info, fallback);
+  if (isCpuAdapter && options.requireHardwareAdapter) refuseSoftware(info);
+  const requiredLimits: Record<string, number> = {};
+  for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const device = await adapter.requestDevice({ label: 'webgpu-keras', requiredLimits });
+  return { device, description: describeInfo(info), isCpuAdapter, ownsDevice: true };
 }
 
 /**

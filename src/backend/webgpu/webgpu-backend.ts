@@ -56,6 +56,11 @@ import { RecordingRunner, warmupCalls } from './warmup';
 /** Options of {@link createWebGpuBackend}: where to run, and the tunables of flags.ts. */
 export interface WebGpuBackendOptions extends BackendOptions {
   flags?: Partial<WebGpuFlags>;
+  /**
+   * Refuse a software adapter (SwiftShader, llvmpipe, a fallback adapter) with BackendUnavailableError
+   * instead of starting on it: `setBackend('auto')` sets it, since the CPU backends are faster there.
+   */
+  requireHardwareAdapter?: boolean;
 }
 
 /** A tensor's storage: a (pooled) buffer, the bytes bound, the element count. */

@@ -4,7 +4,7 @@
  * asynchronous device errors turned into DeviceError rejections, and the warm-up.
  */
 import { afterAll, expect, it } from 'vitest';
-import { getBackend, setBackend } from '../../../src/backend/registry';
+import { backendFallbackReason, getBackend, setBackend, setBackendLogger } from '../../../src/backend/registry';
 import { PipelineCache } from '../../../src/backend/webgpu/pipeline-cache';
 import { createWebGpuBackend } from '../../../src/backend/webgpu/webgpu-backend';
 import { DeviceError } from '../../../src/errors';
@@ -31,6 +31,25 @@ describeGpu('WebGPU backend device', (ctx) => {
   it("starts through the registry: setBackend('webgpu')", async () => {
     expect(await setBackend('webgpu', { gpu: ctx.gpu })).toBe('webgpu');
     expect(getBackend()).toBe('webgpu');
+  });
+
+  it("under auto, skips a software adapter for wasm, saying why in one line; setBackend('webgpu') still uses it", async () => {
+    const lines: string[] = [];
+    setBackendLogger((line) => lines.push(line));
+    try {
+      const probe = await createWebGpuBackend({ gpu: ctx.gpu });
+      const software = probe.isCpuAdapter;
+      probe.dispose();
+      expect(await setBackend('auto', { gpu: ctx.gpu })).toBe(software ? 'wasm' : 'webgpu');
+      if (software) {
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(/^webgpu-keras: using the 'wasm' backend \(webgpu unavailable: the only WebGPU adapter is a software renderer \(.+\), slower than the CPU backends; setBackend\('webgpu'\) uses it anyway\)\.$/);
+        expect(backendFallbackReason()).toBe(lines[0]);
+      }
+      expect(await setBackend('webgpu', { gpu: ctx.gpu })).toBe('webgpu');
+    } finally {
+      setBackendLogger((line) => console.warn(line));
+    }
   });
 
   it('submits everything a training step records once, at flush()', async () => {

@@ -1,0 +1,76 @@
+/**
+ * The worker threads' program, as source text (so it needs no file of its own, no bundler support and
+ * no URL): instantiate the kernel module on the shared memory, say 'ready', then loop on the control
+ * words: wait for the next task, run this thread's share, count down `pending`, wake the caller.
+ * The same text runs as a Node `worker_threads` script (`eval: true`, data in `workerData`) and as a Web
+ * Worker (data in the first message).
+ */
+
+/** Indices of the control words (Int32Array at ADDR.control) shared by threads.ts and the workers. */
+export const CONTROL = {
+  /** Incremented for every task (and for stop); workers wait on it. */
+  generation: 0,
+  /** Workers still running the current task; the caller waits on it. */
+  pending: 1,
+  /** Index of the task function. */
+  task: 2,
+  /** Its argument (a parameter block's address). */
+  arg: 3,
+  /** Threads taking part; workers with a higher id skip the task. */
+  threads: 4,
+  /** Set by a worker whose share threw. */
+  failed: 5,
+  /** Set when the pool is disposed. */
+  stop: 6,
+} as const;
+
+/**
+ * Spin iterations before a worker sleeps in Atomics.wait: about 20–50 µs, enough to catch the next
+ * matmul of a training step (the JavaScript between two of them takes a few microseconds) without a
+ * futex wake-up, short enough not to hold a core when the caller is idle.
+ */
+const SPIN = 20000;
+
+const body = `
+'use strict';
+const C = ${JSON.stringify(CONTROL)};
+function start(data, post) {
+  const instance = new WebAssembly.Instance(data.module, { env: { memory: data.memory } });
+  const fns = data.tasks.map((name) => instance.exports[name]);
+  const ctl = new Int32Array(data.memory.buffer, data.control, 16);
+  const id = data.id;
+  post('ready');
+  let seen = Atomics.load(ctl, C.generation);
+  for (;;) {
+    let spin = ${SPIN};
+    while (Atomics.load(ctl, C.generation) === seen && spin-- > 0);
+    if (Atomics.load(ctl, C.generation) === seen) Atomics.wait(ctl, C.generation, seen);
+    seen = Atomics.load(ctl, C.generation);
+    if (Atomics.load(ctl, C.stop)) return;
+    const threads = ctl[C.threads];
+    if (id >= threads) continue;
+    try {
+      fns[ctl[C.task]](ctl[C.arg], id, threads);
+    } catch (error) {
+      console.error('webgpu-keras wasm worker ' + id + ':', error);
+      Atomics.store(ctl, C.failed, 1);
+    }
+    if (Atomics.sub(ctl, C.pending, 1) === 1) Atomics.notify(ctl, C.pending);
+  }
+}
+if (typeof process === 'object' && process.versions && process.versions.node) {
+  // A Node worker inherits the process's execArgv: under --input-type=module this text runs as an ES
+  // module, where there is no require.
+  const load = typeof require === 'function' ? require : process.getBuiltinModule;
+  const { parentPort, workerData } = load('node:worker_threads');
+  start(workerData, (m) => parentPort.postMessage(m));
+} else {
+  self.onmessage = (event) => {
+    self.onmessage = null;
+    start(event.data, (m) => self.postMessage(m));
+  };
+}
+`;
+
+/** The worker program's source text. */
+export const WORKER_SOURCE: string = body;
