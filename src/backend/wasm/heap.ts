@@ -26,7 +26,8 @@ const SLACK = 64;
 /** Bytes of the size class that holds `bytes` (≥ 64, a multiple of 64). */
 export function sizeClass(bytes: number): number {
   if (bytes <= 64) return 64;
-  const step = Math.max(64, 2 ** (Math.ceil(Math.log2(bytes)) - 3));
+  // Eight classes between 2^e and 2^(e+1): a step of 2^(e−3).
+  const step = Math.max(64, 2 ** (Math.ceil(Math.log2(bytes)) - 4));
   return Math.ceil(bytes / step) * step;
 }
 
@@ -53,8 +54,9 @@ export class WasmHeap {
   private i32View = new Int32Array(0);
   private u8View = new Uint8Array(0);
 
-  constructor(readonly shared: boolean) {
-    this.memory = createMemory(shared);
+  /** `maximumPages`: the memory's limit in 64 KiB pages (default 4 GiB; tests use small ones). */
+  constructor(readonly shared: boolean, private readonly maximumPages: number = MAX_PAGES) {
+    this.memory = createMemory(shared, maximumPages);
   }
 
   /** Allocate a 64-byte aligned block of at least `bytes` bytes; returns its offset and size. */
@@ -135,9 +137,9 @@ export class WasmHeap {
     if (end + SLACK <= have) return true;
     const pages = have / PAGE;
     const needed = Math.ceil((end + SLACK) / PAGE) - pages;
-    if (pages + needed > MAX_PAGES) return false;
+    if (pages + needed > this.maximumPages) return false;
     // At least an eighth of the memory (and 16 MiB) per growth, but never past the maximum.
-    const wanted = Math.min(MAX_PAGES - pages, Math.max(needed, Math.ceil(pages / 8), 256));
+    const wanted = Math.min(this.maximumPages - pages, Math.max(needed, Math.ceil(pages / 8), 256));
     for (const delta of wanted > needed ? [wanted, needed] : [needed]) {
       try {
         this.memory.grow(delta);
@@ -190,12 +192,12 @@ export class WasmHeap {
 }
 
 /** The memory: shared (threads) or not, with the largest maximum the engine accepts. */
-function createMemory(shared: boolean): WebAssembly.Memory {
+function createMemory(shared: boolean, maximumPages: number): WebAssembly.Memory {
   let lastError: unknown;
   // 4 GiB, then 1 GiB for engines (32-bit, or memory-constrained) that refuse to reserve 4 GiB.
-  for (const maximum of [MAX_PAGES, MAX_PAGES / 4]) {
+  for (const maximum of [maximumPages, Math.min(maximumPages, MAX_PAGES / 4)]) {
     try {
-      return new WebAssembly.Memory({ initial: 16, maximum, shared } as WebAssembly.MemoryDescriptor);
+      return new WebAssembly.Memory({ initial: Math.min(16, maximum), maximum, shared } as WebAssembly.MemoryDescriptor);
     } catch (error) {
       lastError = error;
     }

@@ -121,11 +121,13 @@ interface StartedWorker {
 /** Resolves on the worker's 'ready' message, rejects on anything else or an error; then stops listening. */
 function readyPromise(on: (event: string, fn: (value: unknown) => void) => void, off: (event: string, fn: (value: unknown) => void) => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const done = () => (off('message', onMessage), off('error', onError));
+    const done = () => (off('message', onMessage), off('error', onError), off('exit', onExit));
     const onMessage = (m: unknown) => (done(), m === 'ready' ? resolve() : reject(new Error(String(m))));
     const onError = (e: unknown) => (done(), reject(e instanceof Error ? e : new Error(String(e))));
+    const onExit = (code: unknown) => (done(), reject(new Error(`a worker exited (code ${String(code)}) before it started`)));
     on('message', onMessage);
     on('error', onError);
+    on('exit', onExit);
   });
 }
 

@@ -39,8 +39,9 @@ function start(data, post) {
   const fns = data.tasks.map((name) => instance.exports[name]);
   const ctl = new Int32Array(data.memory.buffer, data.control, 16);
   const id = data.id;
-  post('ready');
+  // Read before saying 'ready': the first task may be posted the moment the caller hears it.
   let seen = Atomics.load(ctl, C.generation);
+  post('ready');
   for (;;) {
     let spin = ${SPIN};
     while (Atomics.load(ctl, C.generation) === seen && spin-- > 0);
