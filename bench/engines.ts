@@ -84,7 +84,7 @@ export interface Engine {
 export const PREDICT_BATCH = 512;
 
 /** This library on `backend`; `gpu` is the Dawn/navigator GPU object shared with TF.js WebGPU. */
-export function kerasEngine(keras: typeof Keras, backend: 'cpu' | 'webgpu', gpu: GPU | null): Engine {
+export function kerasEngine(keras: typeof Keras, backend: 'cpu' | 'wasm' | 'webgpu', gpu: GPU | null): Engine {
   return {
     id: backend,
     label: `webgpu-keras ${backend}`,
@@ -93,6 +93,11 @@ export function kerasEngine(keras: typeof Keras, backend: 'cpu' | 'webgpu', gpu:
       if (backend === 'webgpu' && !gpu) throw new Error('no WebGPU (Dawn) GPU object');
       const name = await keras.setBackend(backend, backend === 'webgpu' && gpu ? { gpu } : {});
       if (name !== backend) throw new Error(`setBackend('${backend}') selected '${name}'`);
+      if (backend === 'wasm') {
+        // Internal, read duck-typed: threads and SIMD of the wasm backend.
+        const info = (currentBackend() as { info?: { threads: number; simd: string } }).info;
+        return info ? `${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.simd} SIMD` : '';
+      }
       if (backend !== 'webgpu') return '';
       // Internal, read duck-typed: the adapter the backend chose and its matmul variant.
       const b = currentBackend() as { adapter?: unknown; matmulKernel?: unknown };

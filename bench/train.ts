@@ -24,7 +24,7 @@ import { MODELS, PREDICT_BATCH, kerasEngine, tfjsEngine, weightMacs, type BenchD
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const ALL_ENGINES = ['cpu', 'webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'] as const;
+const ALL_ENGINES = ['cpu', 'wasm', 'webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'] as const;
 const ALL_MODELS: ModelName[] = ['mnist', 'wide'];
 const labelOf = (id: string): string => (id.startsWith('tfjs-') ? `tfjs ${id.slice(5)}` : `webgpu-keras ${id}`);
 
@@ -193,7 +193,7 @@ for (const id of opts.engines) {
   const slot: Slot = { id };
   slots.push(slot);
   try {
-    if (id === 'cpu' || id === 'webgpu') {
+    if (id === 'cpu' || id === 'wasm' || id === 'webgpu') {
       if (id === 'webgpu' && !gpu) throw new Error(gpuProblem || 'no WebGPU');
       slot.engine = kerasEngine(keras, id, gpu);
       continue;
@@ -400,7 +400,7 @@ if (hasWide) {
 
 // Ratios: this library's engines over each TF.js engine.
 const ran = (id: string): boolean => slots.some((s) => s.id === id && s.unavailable === undefined);
-const ours = ['cpu', 'webgpu'].filter(ran);
+const ours = ['cpu', 'wasm', 'webgpu'].filter(ran);
 const theirs = ['tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'].filter(ran);
 type Ratios = Record<string, number | undefined>;
 const ratios: Record<string, Ratios> = {};

@@ -15,7 +15,7 @@
  * value) or from both, so no separate pass touches C. Edge tiles run through a scratch tile.
  */
 import {
-  call, f32, f32x4, forRange, i32, if_, local, loop, br_if, ret, seq, v128, type Code, type Local, type Value,
+  call, f32, f32x4, forRange, i32, if_, local, loop, br_if, ret, seq, shuffle32, v128, type Code, type Local, type Value,
 } from '../emitter/instructions';
 import type { FunctionDef, WasmModule } from '../emitter/wasm-module';
 import { GEMM_FLAGS, GEMM_PARAMS, gemmScratchLayout, type GemmBlocking } from './layout';
@@ -144,39 +144,75 @@ function emitMicroKernel(mod: WasmModule, MR: number, NV: number, UNROLL: number
 /**
  * `pack(src, xs, ps, x0, xc, p0, kc, dst)`: the block X[x0 .. x0+xc, p0 .. p0+kc] of a strided matrix
  * X[x, p] = src[x·xs + p·ps] (element strides) as strips of W consecutive x: strip s holds, for each p
- * in order, its W values (zeros past xc). op(A) is packed with x = row, op(B) with x = column.
- * A full strip with xs = 1 (Aᵀ, or B) copies W contiguous floats per p with vector loads; otherwise
- * each x is walked along p (contiguous when ps = 1: A, or Bᵀ).
+ * in order, its W values (zeros past xc). op(A) is packed with x = row, op(B) with x = column. Three
+ * ways, fastest first:
+ * - a full strip with xs = 1 (Aᵀ, or B): W contiguous floats per p, copied with vector loads;
+ * - a full strip with ps = 1 (A, or Bᵀ): 4 x at a time, 4×4 blocks transposed in registers (8 shuffles
+ *   for 16 values instead of 16 scalar loads and stores; this made Bᵀ's packing, which each thread does
+ *   for the whole of op(B) when rows are split, about 3× faster);
+ * - anything else (edge strips): each x walked along p, zeros past the edge.
  */
 function emitPack(mod: WasmModule, name: string, W: number): FunctionDef {
   return mod.func(name, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], ([src, xs, ps, x0, xc, p0, kc, dst], L) => {
-    const [x, xEnd, w, sp, p, r, d, psBytes] = Array.from({ length: 8 }, () => L('i32'));
+    const [x, xEnd, w, sp, p, r, d, psBytes, kc4] = Array.from({ length: 9 }, () => L('i32'));
+    const rowPtr = Array.from({ length: 4 }, () => L('i32'));
+    const rv = Array.from({ length: 4 }, () => L('v128'));
+    const tv = Array.from({ length: 4 }, () => L('v128'));
     const copyW: Code[] = [];
     for (let o = 0; o + 4 <= W; o += 4) copyW.push(v128.store(d, v128.load(sp, o * 4), o * 4));
     for (let o = W - (W % 4); o < W; o++) copyW.push(f32.store(d, f32.load(sp, o * 4), o * 4));
+    /** Start of x = strip + r along p (element p0). */
+    const xStart = (r: Value) => i32.add(src, i32.shl(i32.add(i32.mul(i32.add(x, r), xs), i32.mul(p0, ps)), 2));
+    /** Copy x = strip + r for every p, or zeros when `zero`: d walks dst[p·W + r]. */
+    const walk = (rIndex: Value, zero: boolean) => seq(
+      local.set(d, i32.add(dst, i32.shl(rIndex, 2))),
+      zero
+        ? forRange(p, 0, kc, 1, f32.store(d, f32.const(0)), local.set(d, i32.add(d, W * 4)))
+        : seq(local.set(sp, xStart(rIndex)),
+          forRange(p, 0, kc, 1, f32.store(d, f32.load(sp)), local.set(sp, i32.add(sp, psBytes)), local.set(d, i32.add(d, W * 4)))),
+    );
+    // 4×4 transposes for the groups of 4 x of a full strip (ps = 1), then the W % 4 leftover x.
+    const transposed: Code[] = [];
+    for (let g = 0; g + 4 <= W; g += 4) {
+      transposed.push(
+        ...rowPtr.map((ptr, i) => local.set(ptr, xStart(g + i))),
+        local.set(d, i32.add(dst, g * 4)),
+        forRange(p, 0, kc4, 4,
+          ...rv.map((v, i) => local.set(v, v128.load(rowPtr[i]))),
+          local.set(tv[0], shuffle32(rv[0], rv[1], [0, 4, 1, 5])),
+          local.set(tv[1], shuffle32(rv[2], rv[3], [0, 4, 1, 5])),
+          local.set(tv[2], shuffle32(rv[0], rv[1], [2, 6, 3, 7])),
+          local.set(tv[3], shuffle32(rv[2], rv[3], [2, 6, 3, 7])),
+          v128.store(d, shuffle32(tv[0], tv[1], [0, 1, 4, 5]), 0),
+          v128.store(d, shuffle32(tv[0], tv[1], [2, 3, 6, 7]), W * 4),
+          v128.store(d, shuffle32(tv[2], tv[3], [0, 1, 4, 5]), 2 * W * 4),
+          v128.store(d, shuffle32(tv[2], tv[3], [2, 3, 6, 7]), 3 * W * 4),
+          ...rowPtr.map((ptr) => local.set(ptr, i32.add(ptr, 16))),
+          local.set(d, i32.add(d, 4 * W * 4)),
+        ),
+        forRange(p, kc4, kc, 1,
+          ...rowPtr.map((ptr, i) => f32.store(d, f32.load(ptr), i * 4)),
+          ...rowPtr.map((ptr) => local.set(ptr, i32.add(ptr, 4))),
+          local.set(d, i32.add(d, W * 4)),
+        ),
+      );
+    }
+    for (let g = W - (W % 4); g < W; g++) transposed.push(walk(g, false));
     return seq(
       local.set(xEnd, i32.add(x0, xc)),
       local.set(psBytes, i32.shl(ps, 2)),
+      local.set(kc4, i32.and(kc, ~3)),
       forRange(x, x0, xEnd, W,
         local.set(w, i32.sub(xEnd, x)), local.set(w, i32.min_u(w, W)),
         if_(i32.and(i32.eq(w, W), i32.eq(xs, 1)),
           seq(
-            local.set(sp, i32.add(src, i32.shl(i32.add(x, i32.mul(p0, ps)), 2))),
+            local.set(sp, xStart(0)),
             local.set(d, dst),
             forRange(p, 0, kc, 1, ...copyW, local.set(sp, i32.add(sp, psBytes)), local.set(d, i32.add(d, W * 4))),
           ),
-          forRange(r, 0, W, 1,
-            local.set(d, i32.add(dst, i32.shl(r, 2))),
-            if_(i32.lt_u(r, w),
-              seq(
-                local.set(sp, i32.add(src, i32.shl(i32.add(i32.mul(i32.add(x, r), xs), i32.mul(p0, ps)), 2))),
-                forRange(p, 0, kc, 1,
-                  f32.store(d, f32.load(sp)), local.set(sp, i32.add(sp, psBytes)), local.set(d, i32.add(d, W * 4))),
-              ),
-              forRange(p, 0, kc, 1, f32.store(d, f32.const(0)), local.set(d, i32.add(d, W * 4))),
-            ),
-          ),
-        ),
+          if_(i32.and(i32.eq(w, W), i32.eq(ps, 1)),
+            seq(...transposed),
+            forRange(r, 0, W, 1, if_(i32.lt_u(r, w), walk(r, false), walk(r, true))))),
         local.set(dst, i32.add(dst, i32.mul(kc, W * 4))),
       ),
     );
