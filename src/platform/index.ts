@@ -3,4 +3,4 @@
  * `browser.ts` in place of this file (see `platformPlugin` in vite.config.ts).
  */
 export { platform } from './node';
-export type { Platform, TextSink, NodeFs, DawnModule, Rasterizer } from './platform';
+export type { Platform, TextSink, NodeFs, DawnModule, Rasterizer, PlatformWorker } from './platform';

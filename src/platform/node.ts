@@ -5,7 +5,7 @@
 import { BackendUnavailableError } from '../errors';
 import { fileHandler } from '../io/handlers/file';
 import { isNode, nodeFs } from '../io/node-fs';
-import type { DawnModule, Platform, Rasterizer } from './platform';
+import type { DawnModule, Platform, PlatformWorker, Rasterizer } from './platform';
 import { missingVulkanLoader } from './vulkan-probe';
 
 /**
@@ -51,6 +51,36 @@ async function rasterizer(): Promise<Rasterizer | null> {
   return null;
 }
 
+async function hardwareThreads(): Promise<number> {
+  const os = (await importOptional('node:os')) as unknown as typeof import('node:os');
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+/**
+ * A `worker_threads` worker on `source`. It inherits the process's execArgv, so under
+ * `--input-type=module` the text runs as an ES module, without `require`: the bootstrap then takes
+ * worker_threads from `process.getBuiltinModule`.
+ */
+async function startWorker(source: string, data: unknown, name: string): Promise<PlatformWorker> {
+  const { Worker } = (await importOptional('node:worker_threads')) as unknown as typeof import('node:worker_threads');
+  const bootstrap = `
+const load = typeof require === 'function' ? require : process.getBuiltinModule;
+const { parentPort, workerData } = load('node:worker_threads');
+start(workerData, (message) => parentPort.postMessage(message));`;
+  const worker = new Worker(`'use strict';\n${source}\n${bootstrap}`, { eval: true, workerData: data, name });
+  return {
+    listen({ message, error, exit }) {
+      worker.on('message', message);
+      worker.on('error', error);
+      worker.on('exit', exit);
+      // A 'message' listener refs the worker's port: only remove them to let unref() take effect.
+      return () => (worker.off('message', message), worker.off('error', error), worker.off('exit', exit));
+    },
+    unref: () => worker.unref(),
+    terminate: () => void worker.terminate(),
+  };
+}
+
 export const platform: Platform = {
   name: 'node',
   isNode,
@@ -64,4 +94,6 @@ export const platform: Platform = {
   },
   loadDawn,
   rasterizer,
+  hardwareThreads,
+  startWorker,
 };

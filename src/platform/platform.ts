@@ -26,6 +26,18 @@ export interface DawnModule {
   globals: Record<string, unknown>;
 }
 
+/**
+ * A worker thread of the wasm backend (Node `worker_threads`, or a Web Worker), started on a script
+ * text that defines `start(data, post)`; the platform adds the lines that hand it its data.
+ */
+export interface PlatformWorker {
+  /** Listen to the worker's messages, errors and exit; returns the function that stops listening. */
+  listen(handlers: { message(data: unknown): void; error(error: unknown): void; exit(code: number): void }): () => void;
+  /** Let the process exit while the worker lives (Node; nothing in a browser). */
+  unref(): void;
+  terminate(): void;
+}
+
 /** Renders an SVG document to PNG bytes. */
 export type Rasterizer = (svg: string) => Promise<Uint8Array>;
 
@@ -44,4 +56,11 @@ export interface Platform {
   loadDawn(): Promise<DawnModule>;
   /** A PNG rasterizer from an installed package (`@resvg/resvg-js` or `sharp`), or null. */
   rasterizer(): Promise<Rasterizer | null>;
+  /** CPU threads of the machine: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a browser. */
+  hardwareThreads(): Promise<number>;
+  /**
+   * Start a worker running `source` (which defines `function start(data, post)`) and call
+   * `start(data, post)` in it, `post` sending a message back. Throws where workers cannot start.
+   */
+  startWorker(source: string, data: unknown, name: string): Promise<PlatformWorker>;
 }

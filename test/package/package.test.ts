@@ -48,14 +48,15 @@ describe('the tarball', () => {
 });
 
 describe('Node', () => {
-  it('imports from ESM without webgpu: falls back to the CPU in one line, names what to install, trains', () => {
+  it('imports from ESM without webgpu: falls back to wasm in one line, names what to install, trains on wasm and the CPU', () => {
     const { status, out } = runNode(['train.mjs'], consumer.dir);
     expect(status, out).toBe(0);
     expect(out).toContain('navigator touched at import: false');
-    expect(out).toContain('auto: cpu');
-    expect(out.match(/webgpu-keras: using the 'cpu' backend \(webgpu unavailable: .*'webgpu'.*\)\./g)).toHaveLength(1);
+    expect(out).toContain('auto: wasm');
+    expect(out.match(/webgpu-keras: using the 'wasm' backend \(webgpu unavailable: .*'webgpu'.*\)\./g)).toHaveLength(1);
     expect(out).toMatch(/webgpu error: BackendUnavailableError true ".*hint: npm install webgpu/);
-    expect(out).toContain('trained epochs: 2 Dense dense');
+    expect(out).toContain('trained epochs on wasm: 2 Dense dense');
+    expect(out).toContain('trained epochs on cpu: 2 Dense dense_1');
     expect(out).toContain('error name: ValueError');
   });
 
@@ -88,7 +89,7 @@ describe('Node', () => {
     expect(status, out).toBe(0);
     expect(stderr).not.toMatch(/Couldn't load Vulkan|BackendVk/);
     expect(out.trim().split('\n')).toEqual([
-      expect.stringMatching(/^webgpu-keras: using the 'cpu' backend \(webgpu unavailable: WebGPU is not available in Node: Dawn needs the Vulkan loader, which is not installed \(libvulkan\.so\.1: cannot open shared object file.*\)\)\.$/),
+      expect.stringMatching(/^webgpu-keras: using the 'wasm' backend \(webgpu unavailable: WebGPU is not available in Node: Dawn needs the Vulkan loader, which is not installed \(libvulkan\.so\.1: cannot open shared object file.*\)\)\.$/),
     ]);
   });
 });
@@ -141,8 +142,11 @@ describe('bundlers, for the browser', () => {
         });
         await page.goto('http://bundle.test/index.html');
         await page.waitForFunction(() => 'trainInBrowser' in globalThis);
-        const epochs = await page.evaluate(() => (globalThis as unknown as { trainInBrowser(): Promise<number> }).trainInBrowser());
-        expect({ name, epochs, errors }).toEqual({ name, epochs: 3, errors: [] });
+        // wasm from the bundle: its lazily imported chunk and its kernels load wherever the bundler put them.
+        for (const backend of ['cpu', 'wasm']) {
+          const epochs = await page.evaluate((b) => (globalThis as unknown as { trainInBrowser(b: string): Promise<number> }).trainInBrowser(b), backend);
+          expect({ name, backend, epochs, errors }).toEqual({ name, backend, epochs: 3, errors: [] });
+        }
         await page.close();
       }
     } finally {

@@ -5,7 +5,7 @@
  */
 import { f32x4, seq, v128 } from './emitter/instructions';
 import { WasmModule } from './emitter/wasm-module';
-import { isNode } from './threads';
+import { platform } from '../../platform';
 
 /** A module with one function `() -> v128` whose body is `code` (the memory import left out). */
 function probe(code: number[]): Uint8Array<ArrayBuffer> {
@@ -37,12 +37,12 @@ export function threadSupport(): { ok: true } | { ok: false; why: string } {
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
     return {
       ok: false,
-      why: isNode || isolated !== false
+      why: platform.isNode() || isolated !== false
         ? 'SharedArrayBuffer is not available'
         : 'the page is not crossOriginIsolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)',
     };
   }
-  if (!isNode && typeof Worker === 'undefined') return { ok: false, why: 'Web Workers are not available here' };
+  if (!platform.isNode() && typeof Worker === 'undefined') return { ok: false, why: 'Web Workers are not available here' };
   try {
     new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true } as WebAssembly.MemoryDescriptor);
   } catch (error) {
@@ -52,14 +52,4 @@ export function threadSupport(): { ok: true } | { ok: false; why: string } {
   const module = new WasmModule({ initial: 1, maximum: 1, shared: true }).toBytes();
   if (!WebAssembly.validate(module)) return { ok: false, why: 'the engine does not accept shared memory imports' };
   return { ok: true };
-}
-
-/** This machine's CPU threads, as the platform reports them. */
-export async function hardwareThreads(): Promise<number> {
-  if (isNode) {
-    const specifier = 'node:os';
-    const os = (await import(/* @vite-ignore */ specifier)) as typeof import('node:os');
-    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  }
-  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 }

@@ -12,6 +12,7 @@
  * words, and thrown on the calling thread.
  */
 import { BackendUnavailableError } from '../../errors';
+import { platform, type PlatformWorker } from '../../platform';
 import { ADDR } from './kernels/layout';
 import { WORKER_SOURCE, CONTROL } from './worker-source';
 
@@ -28,12 +29,9 @@ export interface ThreadPool {
   dispose(): void;
 }
 
-/** True in Node. */
-export const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
 /** True where `Atomics.wait` may block this thread (Node, or a browser's worker; not a page's main thread). */
 export function canBlock(): boolean {
-  if (isNode) return true;
+  if (platform.isNode()) return true;
   const g = globalThis as { WorkerGlobalScope?: new () => unknown };
   return typeof g.WorkerGlobalScope === 'function' && globalThis instanceof g.WorkerGlobalScope;
 }
@@ -53,18 +51,18 @@ export async function startThreadPool(
   // Shared memory never detaches: this view stays valid when the memory grows.
   const control = new Int32Array(memory.buffer, ADDR.control, 16);
   control.fill(0);
-  const workers: { terminate(): unknown }[] = [];
+  const workers: PlatformWorker[] = [];
   try {
     const starts: Promise<void>[] = [];
     for (let id = 1; id < count; id++) {
       const data = { module, memory, id, control: ADDR.control, tasks };
-      const started = isNode ? await startNodeWorker(data) : startWebWorker(data);
-      workers.push(started.worker);
-      starts.push(started.ready);
+      const worker = await platform.startWorker(WORKER_SOURCE, data, `webgpu-keras wasm ${id}`);
+      workers.push(worker);
+      starts.push(ready(worker));
     }
     await Promise.all(starts);
   } catch (error) {
-    for (const w of workers) void w.terminate();
+    for (const w of workers) w.terminate();
     throw new BackendUnavailableError(`The wasm backend could not start its worker threads: ${(error as Error).message}`);
   }
   const block = canBlock();
@@ -100,63 +98,22 @@ export async function startThreadPool(
       Atomics.store(control, CONTROL.stop, 1);
       Atomics.add(control, CONTROL.generation, 1);
       Atomics.notify(control, CONTROL.generation);
-      for (const w of workers) void w.terminate();
+      for (const w of workers) w.terminate();
     },
   };
 }
 
-interface WorkerData {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  id: number;
-  control: number;
-  tasks: readonly string[];
-}
-
-interface StartedWorker {
-  worker: { terminate(): unknown };
-  ready: Promise<void>;
-}
-
-/** Resolves on the worker's 'ready' message, rejects on anything else or an error; then stops listening. */
-function readyPromise(on: (event: string, fn: (value: unknown) => void) => void, off: (event: string, fn: (value: unknown) => void) => void): Promise<void> {
+/**
+ * Resolves on the worker's 'ready' message, rejects on anything else, an error or an early exit; then
+ * stops listening and unrefs the worker, so an idle pool does not keep the process alive.
+ */
+function ready(worker: PlatformWorker): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const done = () => (off('message', onMessage), off('error', onError), off('exit', onExit));
-    const onMessage = (m: unknown) => (done(), m === 'ready' ? resolve() : reject(new Error(String(m))));
-    const onError = (e: unknown) => (done(), reject(e instanceof Error ? e : new Error(String(e))));
-    const onExit = (code: unknown) => (done(), reject(new Error(`a worker exited (code ${String(code)}) before it started`)));
-    on('message', onMessage);
-    on('error', onError);
-    on('exit', onExit);
+    const settle = (fn: () => void) => (stop(), worker.unref(), fn());
+    const stop = worker.listen({
+      message: (m) => settle(() => (m === 'ready' ? resolve() : reject(new Error(String(m))))),
+      error: (e) => settle(() => reject(e instanceof Error ? e : new Error(String(e)))),
+      exit: (code) => settle(() => reject(new Error(`a worker exited (code ${code}) before it started`))),
+    });
   });
-}
-
-async function startNodeWorker(data: WorkerData): Promise<StartedWorker> {
-  // A variable specifier keeps bundlers for the browser from trying to resolve node:worker_threads.
-  const specifier = 'node:worker_threads';
-  const { Worker } = (await import(/* @vite-ignore */ specifier)) as typeof import('node:worker_threads');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: data, name: `webgpu-keras wasm ${data.id}` });
-  const ready = readyPromise((e, fn) => worker.on(e, fn), (e, fn) => worker.off(e, fn)).then(() => {
-    // An idle pool must not keep the process alive. After the listeners are gone: a 'message' listener
-    // refs the worker's port again.
-    worker.unref();
-  });
-  return { worker, ready };
-}
-
-function startWebWorker(data: WorkerData): StartedWorker {
-  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-  const worker = new Worker(url, { name: `webgpu-keras wasm ${data.id}` });
-  URL.revokeObjectURL(url);
-  const listeners = new Map<(value: unknown) => void, (e: Event) => void>();
-  const ready = readyPromise(
-    (event, fn) => {
-      const listener = (e: Event) => fn(event === 'message' ? (e as MessageEvent).data : ((e as ErrorEvent).error ?? (e as ErrorEvent).message));
-      listeners.set(fn, listener);
-      worker.addEventListener(event, listener);
-    },
-    (event, fn) => worker.removeEventListener(event, listeners.get(fn)!),
-  );
-  worker.postMessage(data);
-  return { worker, ready };
 }

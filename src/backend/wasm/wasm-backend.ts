@@ -21,7 +21,8 @@ import {
   type OptimizerKind, type OptimizerStep, type TypedArray,
 } from '../backend';
 import type { BackendOptions } from '../registry';
-import { hardwareThreads, hasRelaxedSimd, hasSimd, threadSupport } from './features';
+import { platform } from '../../platform';
+import { hasRelaxedSimd, hasSimd, threadSupport } from './features';
 import { resolveWasmFlags, type WasmFlags } from './flags';
 import { WasmHeap, type HeapStats } from './heap';
 import * as formulas from './interim-formulas';
@@ -108,7 +109,7 @@ export async function createWasmBackend(options: BackendOptions = {}): Promise<W
   const pool = await startThreadPool(module, heap.memory, ['gemm'], [kernels.gemm], threads);
   const info: WasmBackendInfo = {
     threads,
-    threading: threads === 1 ? 'none' : typeof process !== 'undefined' && process.versions?.node ? 'worker_threads' : 'web workers',
+    threading: threads === 1 ? 'none' : platform.isNode() ? 'worker_threads' : 'web workers',
     simd: relaxed ? 'relaxed' : 'plain',
     singleThreadReason: reason,
   };
@@ -127,7 +128,7 @@ async function chooseThreads(flags: WasmFlags): Promise<{ threads: number; reaso
     }
     return { threads: flags.threads, reason: '' };
   }
-  const machine = await hardwareThreads();
+  const machine = await platform.hardwareThreads();
   if (machine > 1 && !support.ok) return { threads: 1, reason: support.why };
   return { threads: Math.max(1, machine), reason: '' };
 }

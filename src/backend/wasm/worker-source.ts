@@ -1,9 +1,9 @@
 /**
  * The worker threads' program, as source text (so it needs no file of its own, no bundler support and
- * no URL): instantiate the kernel module on the shared memory, say 'ready', then loop on the control
- * words: wait for the next task, run this thread's share, count down `pending`, wake the caller.
- * The same text runs as a Node `worker_threads` script (`eval: true`, data in `workerData`) and as a Web
- * Worker (data in the first message).
+ * no URL): `start(data, post)` instantiates the kernel module on the shared memory, says 'ready', then
+ * loops on the control words: wait for the next task, run this thread's share, count down `pending`,
+ * wake the caller. The platform (src/platform) starts it as a Node `worker_threads` script or a Web
+ * Worker and adds the lines that hand it its data.
  */
 
 /** Indices of the control words (Int32Array at ADDR.control) shared by threads.ts and the workers. */
@@ -32,7 +32,6 @@ export const CONTROL = {
 const SPIN = 20000;
 
 const body = `
-'use strict';
 const C = ${JSON.stringify(CONTROL)};
 function start(data, post) {
   const instance = new WebAssembly.Instance(data.module, { env: { memory: data.memory } });
@@ -58,18 +57,6 @@ function start(data, post) {
     }
     if (Atomics.sub(ctl, C.pending, 1) === 1) Atomics.notify(ctl, C.pending);
   }
-}
-if (typeof process === 'object' && process.versions && process.versions.node) {
-  // A Node worker inherits the process's execArgv: under --input-type=module this text runs as an ES
-  // module, where there is no require.
-  const load = typeof require === 'function' ? require : process.getBuiltinModule;
-  const { parentPort, workerData } = load('node:worker_threads');
-  start(workerData, (m) => parentPort.postMessage(m));
-} else {
-  self.onmessage = (event) => {
-    self.onmessage = null;
-    start(event.data, (m) => self.postMessage(m));
-  };
 }
 `;
 
