@@ -23,6 +23,7 @@ import type {
   OptimizerStep,
   TypedArray,
 } from '../backend';
+import { rowsCols } from '../checks';
 import { activationBackward, activationForward } from './activation-math';
 import { batchNormBackward, batchNormForward } from './batchnorm-math';
 import { dropoutBackward, dropoutForward } from './dropout-math';
@@ -40,10 +41,6 @@ function arr(t: Tensor): TypedArray {
 }
 function farr(t: Tensor): FloatArray {
   return arr(t) as FloatArray;
-}
-function rowsCols(t: Tensor): [number, number] {
-  const cols = t.shape.length === 0 ? 1 : t.shape[t.shape.length - 1];
-  return [cols === 0 ? 0 : t.size / cols, cols];
 }
 
 export class CpuBackend implements Backend {

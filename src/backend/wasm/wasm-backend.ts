@@ -16,10 +16,11 @@ import { BackendUnavailableError, ShapeError, ValueError, invalid, received } fr
 import { sizeOf } from '../../tensor/shape';
 import { Tensor } from '../../tensor/tensor';
 import {
-  optimizerSlotNames, type Backend, type BackendMemory, type BatchNormOptions, type BatchNormState, type DType,
+  type Backend, type BackendMemory, type BatchNormOptions, type BatchNormState, type DType,
   type DropoutOptions, type LossKind, type LossOptions, type MatmulOptions, type MetricKind, type MetricOptions,
   type OptimizerKind, type OptimizerStep, type TypedArray,
 } from '../backend';
+import { checkCopy, checkGatherRows, checkMatmul, checkOptimizerArgs, checkUpload, checkWrite, expectSize, rowsCols } from '../checks';
 import type { BackendOptions } from '../registry';
 import { platform } from '../../platform';
 import { hasRelaxedSimd, hasSimd, threadSupport } from './features';
@@ -28,7 +29,7 @@ import { WasmHeap, type HeapStats } from './heap';
 import * as formulas from './interim-formulas';
 import { KERNEL_BINARIES } from './kernels/binaries.generated';
 import { ADDR, GEMM_FLAGS, GEMM_PARAMS, gemmScratchLayout } from './kernels/layout';
-import { blockingOf, variantName, type KernelVariant } from './kernels/module';
+import { blockingOf, shareMemory, variantName, type KernelVariant } from './kernels/module';
 import { startThreadPool, type ThreadPool } from './threads';
 
 /** A tensor's storage: where its bytes start, the allocator's block size (0: zero-size), its elements. */
@@ -59,16 +60,9 @@ export interface WasmBackendInfo {
   singleThreadReason: string;
 }
 
-function rowsCols(t: Tensor): [number, number] {
-  const cols = t.shape.length === 0 ? 1 : t.shape[t.shape.length - 1];
-  return [cols === 0 ? 0 : t.size / cols, cols];
-}
 
-function expectSize(where: string, what: string, t: Tensor, size: number): void {
-  if (t.size !== size) invalid({ what, where, expected: `${size} elements`, received: `shape [${t.shape}] (${t.size} elements)` }, ShapeError);
-}
 
-function decode(base64: string): Uint8Array {
+function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
@@ -97,7 +91,8 @@ export async function createWasmBackend(options: BackendOptions = {}): Promise<W
   let module: WebAssembly.Module;
   let instance: WebAssembly.Instance;
   try {
-    module = await WebAssembly.compile(decode(KERNEL_BINARIES[variantName(variant)]) as BufferSource);
+    const unshared = decode(KERNEL_BINARIES[variantName({ relaxed, shared: false })]);
+    module = await WebAssembly.compile(variant.shared ? shareMemory(unshared) : unshared);
     instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
   } catch (error) {
     throw new BackendUnavailableError(
@@ -174,24 +169,19 @@ export class WasmBackend implements Backend {
 
   upload(values: ArrayLike<number>, shape: readonly number[], dtype: DType): Tensor {
     const size = sizeOf(shape);
-    if (values.length > size) invalid({ what: 'values', where: 'upload', expected: `at most ${size} values for shape [${shape}]`, received: `${values.length} values` }, ShapeError);
+    checkUpload(values, shape, size);
     const t = values.length < size ? this.alloc(shape, dtype) : this.create(shape, dtype, 'upload');
     this.write(t, values);
     return t;
   }
 
   write(tensor: Tensor, values: ArrayLike<number>, offset = 0): void {
-    if (!Number.isInteger(offset) || offset < 0 || offset + values.length > tensor.size) {
-      invalid({ what: 'offset', where: 'write', expected: `offset + values.length ≤ ${tensor.size}`, received: `${received('offset', offset)}, ${values.length} values` }, ShapeError);
-    }
+    checkWrite(tensor, values, offset);
     if (values.length > 0) this.view(tensor).set(values, offset);
   }
 
   copy(src: Tensor, dst: Tensor, dstOffset = 0): void {
-    if (src.dtype !== dst.dtype) invalid({ what: 'dst', where: 'copy', expected: `dtype ${src.dtype} (as src)`, received: received('dtype', dst.dtype) });
-    if (!Number.isInteger(dstOffset) || dstOffset < 0 || dstOffset + src.size > dst.size) {
-      invalid({ what: 'dstOffset', where: 'copy', expected: `dstOffset + ${src.size} ≤ ${dst.size}`, received: received('dstOffset', dstOffset) }, ShapeError);
-    }
+    checkCopy(src, dst, dstOffset);
     const s = this.buf(src);
     const d = this.buf(dst);
     if (s.size > 0) this.heap.u8.copyWithin(d.offset + dstOffset * 4, s.offset, s.offset + s.size * 4);
@@ -223,10 +213,8 @@ export class WasmBackend implements Backend {
   // ---- data movement --------------------------------------------------------------------------------------
 
   gatherRows(src: Tensor, indices: Tensor, start: number, out: Tensor): void {
+    checkGatherRows(src, indices, start, out);
     const [rows, cols] = rowsCols(out);
-    if (indices.dtype !== 'int32') invalid({ what: 'indices', where: 'gatherRows', expected: 'an int32 tensor', received: received('dtype', indices.dtype) });
-    if (start < 0 || start + rows > indices.size) invalid({ what: 'start', where: 'gatherRows', expected: `start + ${rows} ≤ ${indices.size}`, received: received('start', start) }, ShapeError);
-    if (rowsCols(src)[1] !== cols) invalid({ what: 'src', where: 'gatherRows', expected: `${cols} columns (as out)`, received: `shape [${src.shape}]` }, ShapeError);
     const srcRows = rowsCols(src)[0];
     const idx = this.view(indices);
     const s = this.buf(src).offset;
@@ -244,12 +232,7 @@ export class WasmBackend implements Backend {
 
   matmul(a: Tensor, b: Tensor, out: Tensor, options: MatmulOptions = {}): void {
     const { transposeA = false, transposeB = false, bias = null, activation = null, preActivation = null, accumulate = false } = options;
-    const [m, n] = rowsCols(out);
-    const k = transposeA ? a.shape[0] : a.shape[a.shape.length - 1];
-    expectSize('matmul', 'a', a, m * k);
-    expectSize('matmul', 'b', b, k * n);
-    if (bias) expectSize('matmul', 'bias', bias, n);
-    if (preActivation) expectSize('matmul', 'preActivation', preActivation, m * n);
+    const [m, n, k] = checkMatmul(a, b, out, options);
     if (out === a || out === b || (preActivation && (preActivation === a || preActivation === b))) {
       invalid({ what: 'out', where: 'matmul', expected: 'a tensor distinct from a and b', received: 'the same tensor as an input' });
     }
@@ -347,14 +330,7 @@ export class WasmBackend implements Backend {
   }
 
   optimizerUpdate(kind: OptimizerKind, params: Tensor[], grads: Tensor[], slots: Tensor[][], step: OptimizerStep): void {
-    const names = optimizerSlotNames(kind, step.hyper);
-    params.forEach((p, i) => {
-      expectSize('optimizerUpdate', `grads[${i}]`, grads[i], p.size);
-      if (slots[i]?.length !== names.length) {
-        invalid({ what: `slots[${i}]`, where: `optimizerUpdate('${kind}')`, expected: `${names.length} slots (${names.join(', ')})`, received: `${slots[i]?.length ?? 0} slots` });
-      }
-      slots[i].forEach((s, j) => expectSize('optimizerUpdate', `slots[${i}][${j}]`, s, p.size));
-    });
+    checkOptimizerArgs(kind, params, grads, slots, step);
     const f = (t: Tensor) => this.fview(t);
     formulas.applyOptimizer(kind, params.map(f), grads.map(f), slots.map((row) => row.map(f)), step);
   }

@@ -18,7 +18,6 @@ import { checkOptions } from '../../utils/options';
 import { sizeOf } from '../../tensor/shape';
 import { Tensor } from '../../tensor/tensor';
 import {
-  optimizerSlotNames,
   type Backend,
   type BackendMemory,
   type BatchNormOptions,
@@ -35,6 +34,7 @@ import {
   type TypedArray,
 } from '../backend';
 import { backwardReads } from '../cpu/activation-math';
+import { checkCopy, checkGatherRows, checkMatmul, checkOptimizerArgs, checkUpload, checkWrite, expectSize, rowsCols } from '../checks';
 import type { BackendOptions } from '../registry';
 import { BufferPool, type PoolStats } from './buffer-pool';
 import { BUFFER_USAGE, DeviceHealth, MAP_MODE_READ, acquireDevice, hardwareThreads, isNode, type AcquiredDevice } from './device';
@@ -74,14 +74,7 @@ const STAGING_USAGE = BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST;
 const wordF32 = new Float32Array(1);
 const wordU32 = new Uint32Array(wordF32.buffer);
 
-function rowsCols(t: Tensor): [number, number] {
-  const cols = t.shape.length === 0 ? 1 : t.shape[t.shape.length - 1];
-  return [cols === 0 ? 0 : t.size / cols, cols];
-}
 
-function expectSize(where: string, what: string, t: Tensor, size: number): void {
-  if (t.size !== size) invalid({ what, where, expected: `${size} elements`, received: `shape [${t.shape}] (${t.size} elements)` }, ShapeError);
-}
 
 /** Start the WebGPU backend: `options.device`, else a new device from `options.gpu`, `navigator.gpu` or Dawn. */
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
@@ -218,7 +211,7 @@ export class WebGpuBackend implements Backend {
 
   upload(values: ArrayLike<number>, shape: readonly number[], dtype: DType): Tensor {
     const size = sizeOf(shape);
-    if (values.length > size) invalid({ what: 'values', where: 'upload', expected: `at most ${size} values for shape [${shape}]`, received: `${values.length} values` }, ShapeError);
+    checkUpload(values, shape, size);
     if (values.length < size) {
       const t = this.alloc(shape, dtype);
       this.write(t, values);
@@ -230,9 +223,7 @@ export class WebGpuBackend implements Backend {
   }
 
   write(tensor: Tensor, values: ArrayLike<number>, offset = 0): void {
-    if (!Number.isInteger(offset) || offset < 0 || offset + values.length > tensor.size) {
-      invalid({ what: 'offset', where: 'write', expected: `offset + values.length ≤ ${tensor.size}`, received: `${received('offset', offset)}, ${values.length} values` }, ShapeError);
-    }
+    checkWrite(tensor, values, offset);
     this.buf(tensor);
     if (values.length === 0) return;
     // Queued work may still read the old values: submit it first, then the queue orders the write after it.
@@ -241,10 +232,7 @@ export class WebGpuBackend implements Backend {
   }
 
   copy(src: Tensor, dst: Tensor, dstOffset = 0): void {
-    if (src.dtype !== dst.dtype) invalid({ what: 'dst', where: 'copy', expected: `dtype ${src.dtype} (as src)`, received: received('dtype', dst.dtype) });
-    if (!Number.isInteger(dstOffset) || dstOffset < 0 || dstOffset + src.size > dst.size) {
-      invalid({ what: 'dstOffset', where: 'copy', expected: `dstOffset + ${src.size} ≤ ${dst.size}`, received: received('dstOffset', dstOffset) }, ShapeError);
-    }
+    checkCopy(src, dst, dstOffset);
     if (src.size > 0) copyWords(this.kernels, this.buf(src), this.buf(dst), src.size, dstOffset);
   }
 
@@ -333,10 +321,8 @@ export class WebGpuBackend implements Backend {
   // ---- data movement --------------------------------------------------------------------------------------
 
   gatherRows(src: Tensor, indices: Tensor, start: number, out: Tensor): void {
+    checkGatherRows(src, indices, start, out);
     const [rows, cols] = rowsCols(out);
-    if (indices.dtype !== 'int32') invalid({ what: 'indices', where: 'gatherRows', expected: 'an int32 tensor', received: received('dtype', indices.dtype) });
-    if (start < 0 || start + rows > indices.size) invalid({ what: 'start', where: 'gatherRows', expected: `start + ${rows} ≤ ${indices.size}`, received: received('start', start) }, ShapeError);
-    if (rowsCols(src)[1] !== cols) invalid({ what: 'src', where: 'gatherRows', expected: `${cols} columns (as out)`, received: `shape [${src.shape}]` }, ShapeError);
     if (rows * cols > 0) gatherRows(this.runner, this.buf(src), this.buf(indices), this.buf(out), rows, cols, start);
   }
 
@@ -344,12 +330,7 @@ export class WebGpuBackend implements Backend {
 
   matmul(a: Tensor, b: Tensor, out: Tensor, options: MatmulOptions = {}): void {
     const { transposeA = false, transposeB = false, bias = null, activation = null, preActivation = null, accumulate = false } = options;
-    const [m, n] = rowsCols(out);
-    const k = transposeA ? a.shape[0] : a.shape[a.shape.length - 1];
-    expectSize('matmul', 'a', a, m * k);
-    expectSize('matmul', 'b', b, k * n);
-    if (bias) expectSize('matmul', 'bias', bias, n);
-    if (preActivation) expectSize('matmul', 'preActivation', preActivation, m * n);
+    const [m, n, k] = checkMatmul(a, b, out, options);
     if (m * n === 0) return;
     const opt = (t: Tensor | null) => (t ? this.buf(t) : null);
     const act = activation && activation.name !== 'linear' ? activation : null;
@@ -452,14 +433,7 @@ export class WebGpuBackend implements Backend {
   // ---- optimizers -------------------------------------------------------------------------------------------
 
   optimizerUpdate(kind: OptimizerKind, params: Tensor[], grads: Tensor[], slots: Tensor[][], step: OptimizerStep): void {
-    const names = optimizerSlotNames(kind, step.hyper);
-    params.forEach((p, i) => {
-      expectSize('optimizerUpdate', `grads[${i}]`, grads[i], p.size);
-      if (slots[i]?.length !== names.length) {
-        invalid({ what: `slots[${i}]`, where: `optimizerUpdate('${kind}')`, expected: `${names.length} slots (${names.join(', ')})`, received: `${slots[i]?.length ?? 0} slots` });
-      }
-      slots[i].forEach((s, j) => expectSize('optimizerUpdate', `slots[${i}][${j}]`, s, p.size));
-    });
+    checkOptimizerArgs(kind, params, grads, slots, step);
     optimizerUpdate(this.runner, {
       kind, step, params: params.map((t) => this.buf(t)), grads: grads.map((t) => this.buf(t)),
       slots: slots.map((row) => row.map((t) => this.buf(t))), sizes: params.map((p) => p.size),
