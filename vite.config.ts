@@ -8,12 +8,14 @@ import { platformPlugin } from './scripts/platform-plugin';
  * - `vite build --mode browser` → `dist/browser/`: for bundlers and browsers (the package's `browser` and
  *   `default` export conditions); no `node:` module, no `process`, no file handler.
  * - `vite build --mode node` → `dist/node/`: for Node (`node` condition); Node built-ins stay imports.
+ * - `vite-node` (examples, bench, scripts) runs the sources in Node, so it gets the Node platform.
  *
  * The `webgpu` package (Dawn's Node bindings) is loaded lazily at run time by the Node build and never
  * bundled. Readable output: applications minify when they bundle; class names stay as written.
  */
-export default defineConfig(({ mode }) => {
-  const target = mode === 'node' ? 'node' : 'browser';
+export default defineConfig(({ command, mode }) => {
+  // vite-node (`npm run example`, `npm run bench`, scripts) serves the sources to Node: the Node platform.
+  const target = mode === 'node' || (command === 'serve' && mode !== 'browser') ? 'node' : 'browser';
   return {
     plugins: [platformPlugin(target)],
     build: {
