@@ -60,7 +60,8 @@ export interface GemmBlocking {
 
 /**
  * The blocking of each variant. Measured at 1024³ on one thread of the 2-core AMD EPYC Zen 5 (Node 20,
- * V8 11.3; `bench/wasm-matmul.ts`, GFLOP/s, the machine shared, so ±10 %):
+ * V8 11.3), building the module with each blocking (`buildKernelModule(variant, blocking)`) and timing
+ * `gemm` alone, median of 9 (GFLOP/s; the machine shared, so ±10 %):
  *
  * | tile (MR×NR) | plain SIMD | relaxed SIMD |
  * |---|---|---|

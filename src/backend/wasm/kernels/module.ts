@@ -56,7 +56,7 @@ export function blockingOf(variant: KernelVariant): GemmBlocking {
 }
 
 /**
- * Encode one variant. `blocking` overrides the matmul blocking (bench/wasm-matmul.ts compares tiles; the
+ * Encode one variant. `blocking` overrides the matmul blocking (to compare tiles, as layout.ts records; the
  * backend always uses `blockingOf(variant)`).
  */
 export function buildKernelModule(variant: KernelVariant, blocking: GemmBlocking = blockingOf(variant)): Uint8Array<ArrayBuffer> {
