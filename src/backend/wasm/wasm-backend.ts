@@ -206,8 +206,9 @@ export class WasmBackend implements Backend {
 
   async sync(): Promise<void> {}
 
+  /** `numBytesCached`: bytes of freed blocks the allocator keeps for reuse (the memory never shrinks). */
   memory(): BackendMemory {
-    return { numTensors: this.live, numBytes: this.bytes };
+    return { numTensors: this.live, numBytes: this.bytes, numBytesPending: 0, numBytesCached: this.heap.stats().freeBytes };
   }
 
   // ---- data movement --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@
  *   its next step instead of encoding work for a dead device until the end of the epoch.
  */
 import type { ActivationSpec } from '../../activations';
-import { DeviceError, ShapeError, ValueError, invalid, received } from '../../errors';
+import { DeviceError, ValueError, invalid, received } from '../../errors';
 import { checkOptions } from '../../utils/options';
 import { sizeOf } from '../../tensor/shape';
 import { Tensor } from '../../tensor/tensor';

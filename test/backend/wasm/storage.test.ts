@@ -68,14 +68,16 @@ describe('wasm backend storage', () => {
     expect(wasm.heapStats().liveBlocks).toBe(blocks + 1);
   });
 
-  it('counts live tensors and bytes in memory()', () => {
+  it('counts live tensors and bytes in memory(), and freed blocks as cached for reuse', () => {
     const start = wasm.memory();
     const a = wasm.alloc([10, 3], 'float32');
     const b = wasm.alloc([5], 'int32');
-    expect(wasm.memory()).toEqual({ numTensors: start.numTensors + 2, numBytes: start.numBytes + 140 });
+    const live = wasm.memory();
+    expect(live).toMatchObject({ numTensors: start.numTensors + 2, numBytes: start.numBytes + 140, numBytesPending: 0 });
     a.dispose();
     b.dispose();
-    expect(wasm.memory()).toEqual(start);
+    // Two 64-byte-class blocks (120 and 20 bytes) back in the free lists.
+    expect(wasm.memory()).toEqual({ ...start, numBytesCached: live.numBytesCached + 128 + 64 });
   });
 
   it('keeps tensors and kernels right when the memory grows under them', async () => {
