@@ -3,7 +3,7 @@ import {
   activationNames, getActivation, serializeActivation, type ActivationIdentifier, type ActivationSpec,
 } from '../../src/activations';
 import { activationBackward, activationForward, backwardReads } from '../../src/backend/cpu/activation-math';
-import { erf, erfc } from '../../src/backend/cpu/special-functions';
+import { erf, erfc } from '../../src/expr/special-functions';
 import { ShapeError, UnknownIdentifierError, ValueError } from '../../src/errors';
 
 /** Small deterministic PRNG (mulberry32) so failures reproduce. */

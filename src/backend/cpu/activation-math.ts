@@ -9,7 +9,7 @@
  * at x = 0.3 gives 0), on the CPU and the GPU alike. Kinks use PyTorch's derivative convention, stated
  * per case.
  */
-import { erfc } from './special-functions';
+import { erfc } from '../../expr/special-functions';
 import type { ActivationSpec } from '../../activations';
 import { ShapeError, UnknownIdentifierError, invalid, received } from '../../errors';
 

@@ -1,6 +1,8 @@
 /**
- * The error function for the exact GELU, accurate to about 1e-15 relative in float64 (checked against
- * 40-digit references in the activation tests). The WGSL mirror ports the same series and fraction.
+ * Special functions in float64 for the CPU side of the expression language (the JavaScript target's
+ * runtime, constant folding and uniforms): erf and erfc accurate to about 1e-15 relative (checked against
+ * 40-digit references in the tests), and the stable forms of sigmoid, softplus and log-sigmoid. The float32
+ * targets do not port these: lower.ts rewrites each into primitives to float32 accuracy.
  */
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
@@ -49,4 +51,27 @@ export function erfc(x: number): number {
   if (x > -2 && x < 2) return 1 - erfSeries(x);
   if (x !== x) return x;
   return x > 0 ? erfcFraction(x) : 2 - erfcFraction(-x);
+}
+
+/** Logistic sigmoid 1/(1 + e^(−x)), split on the sign so that e^x never overflows. */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** log(1 + e^x) = max(x, 0) + log1p(e^(−|x|)), without overflow. */
+export function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+/** log σ(x) = min(x, 0) − log1p(e^(−|x|)), without overflow. */
+export function logSigmoid(x: number): number {
+  return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+/** Round half to even (NumPy's `round`, hence Keras's `ops.round`; WGSL's `round` does the same). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

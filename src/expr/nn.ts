@@ -1,0 +1,87 @@
+/**
+ * The activation formulas, each written once, in the expression language: the built-in activations
+ * (src/activations) and `keras.ops`'s neural-network functions are these. Keras 3's definition where
+ * Keras has the function, PyTorch's otherwise; the strictness of each comparison sets the derivative at a
+ * kink (autodiff.ts), following PyTorch's conventions.
+ */
+import { binaryOp, lift, unaryOp, where, type Expr, type ExprLike } from './expr';
+
+const add = (a: ExprLike, b: ExprLike) => binaryOp('add', a, b);
+const sub = (a: ExprLike, b: ExprLike) => binaryOp('sub', a, b);
+const mul = (a: ExprLike, b: ExprLike) => binaryOp('mul', a, b);
+const div = (a: ExprLike, b: ExprLike) => binaryOp('div', a, b);
+const gt = (a: ExprLike, b: ExprLike) => binaryOp('gt', a, b);
+const lt = (a: ExprLike, b: ExprLike) => binaryOp('lt', a, b);
+const le = (a: ExprLike, b: ExprLike) => binaryOp('le', a, b);
+
+/** SELU constants (Klambauer et al. 2017), as in Keras and PyTorch. */
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_SCALE = 1.0507009873554805;
+const SQRT_2_OVER_PI = 0.7978845608028654;
+const INV_SQRT2 = 0.7071067811865476;
+
+/** max(x, 0): relu'(0) = 0 (a tie passes no gradient). */
+export const relu = (x: ExprLike) => binaryOp('maximum', x, 0);
+/** clip(x, lo, hi) = min(max(x, lo), hi): derivative 1 strictly inside, 0 at and beyond the bounds. */
+export const clip = (x: ExprLike, lo: ExprLike, hi: ExprLike) => binaryOp('minimum', binaryOp('maximum', x, lo), hi);
+/** clip(x, 0, 6). */
+export const relu6 = (x: ExprLike) => clip(x, 0, 6);
+/** x > 0 ? x : α·(eˣ − 1); f'(0) = α. */
+export const elu = (x: ExprLike, alpha: ExprLike = 1) => where(gt(x, 0), x, mul(alpha, unaryOp('expm1', x)));
+/** scale·elu(x, α) with the SELU constants. */
+export const selu = (x: ExprLike) => mul(SELU_SCALE, elu(x, SELU_ALPHA));
+/** x > 0 ? x : α·(e^(x/α) − 1); f'(0) = 1. */
+export const celu = (x: ExprLike, alpha: ExprLike = 1) => where(gt(x, 0), x, mul(alpha, unaryOp('expm1', div(x, alpha))));
+/** x > 0 ? x : slope·x; f'(0) = slope. */
+export const leakyRelu = (x: ExprLike, negativeSlope: ExprLike = 0.2) => where(gt(x, 0), x, mul(negativeSlope, x));
+/** relu6(x + 3)/6 = clip(x/6 + 1/2, 0, 1); derivative 0 at ±3. */
+export const hardSigmoid = (x: ExprLike) => div(relu6(add(x, 3)), 6);
+/**
+ * x·relu6(x + 3)/6, written piecewise so that the derivative at the kinks is PyTorch's: −1/2 at −3 and 3/2
+ * at 3 (the inner branch owns both ends).
+ */
+export const hardSilu = (x: ExprLike) => where(lt(x, -3), 0, where(le(x, 3), div(mul(x, add(x, 3)), 6), x));
+/** |x| > t ? x : 0; derivative 0 at ±t. */
+export const hardShrink = (x: ExprLike, threshold: ExprLike = 0.5) => where(gt(unaryOp('abs', x), threshold), x, 0);
+/** x > t ? x − t : x < −t ? x + t : 0. */
+export const softShrink = (x: ExprLike, threshold: ExprLike = 0.5) => {
+  const t = lift(threshold);
+  return where(gt(x, t), sub(x, t), where(lt(x, unaryOp('neg', t)), add(x, t), 0));
+};
+/** x > threshold ? x : defaultValue; derivative 0 at the threshold. */
+export const threshold = (x: ExprLike, t: ExprLike, defaultValue: ExprLike) => where(gt(x, t), x, defaultValue);
+/** x/(1 + |x|). */
+export const softsign = (x: ExprLike) => div(x, add(1, unaryOp('abs', x)));
+/**
+ * softsign's derivative 1/(1 + |x|)², hand-written: the autodiff's 1/(1 + |x|) − x·sign(x)/(1 + |x|)²
+ * cancels for large |x|; measured in the float32 simulation over ±80 (test/expr/derivatives.test.ts),
+ * it is off by up to 80·ε ≈ 5e-6 relative there, this form by under 2e-7.
+ */
+export const softsignDerivative = (x: ExprLike) => {
+  const d = add(1, unaryOp('abs', x));
+  return div(1, mul(d, d));
+};
+/** x·σ(x). */
+export const silu = (x: ExprLike) => mul(x, unaryOp('sigmoid', x));
+/** x − tanh x (its derivative folds to tanh²x exactly, see expr.ts's a − (a − b) = b). */
+export const tanhShrink = (x: ExprLike) => sub(x, unaryOp('tanh', x));
+/** x·tanh(softplus x). */
+export const mish = (x: ExprLike) => mul(x, unaryOp('tanh', unaryOp('softplus', x)));
+/** PyTorch's softplus with β and a linear threshold: β·x > threshold ? x : softplus(β·x)/β. */
+export const softplusBeta = (x: ExprLike, beta: ExprLike, linearAbove: ExprLike) => {
+  const bx = mul(beta, x);
+  return where(gt(bx, linearAbove), x, div(unaryOp('softplus', bx), beta));
+};
+
+/**
+ * GELU. Exact: x·Φ(x) = x·erfc(−x/√2)/2 (erfc keeps relative accuracy for negative x, where 1 + erf does
+ * not). Approximate: x·½(1 + tanh u) written as x·σ(2u), u = √(2/π)(x + 0.044715x³), without the
+ * cancellation of 1 + tanh u for negative u.
+ */
+export function gelu(x: ExprLike, approximate: boolean): Expr {
+  if (approximate) {
+    const u = mul(SQRT_2_OVER_PI, add(x, mul(0.044715, mul(mul(x, x), x))));
+    return mul(x, unaryOp('sigmoid', mul(2, u)));
+  }
+  return mul(mul(0.5, x), unaryOp('erfc', mul(-INV_SQRT2, x)));
+}
