@@ -1,13 +1,11 @@
-// Elementwise activation, forward (out = f(x)) or backward (out = dy * f'(z)), one element per
-// invocation. ACT names a function pair of activation_functions.wgsl; READS_Z/READS_Y bind only what
-// the derivative reads (backwardReads in activation-math.ts). Needs math.wgsl, activation_functions.wgsl.
+// Elementwise activation, forward (out = f(x)) or backward (out = dy f'(z)), one element per invocation.
+// ACT_CODE is the activation's generated WGSL (src/expr/emit-wgsl.ts): act_forward(x) or
+// act_backward(dy, z, y), reading its run-time parameters from the UNIFORMS fields; READS_Z/READS_Y
+// bind only what the derivative reads. Needs math.wgsl.
 
 struct Params {
   n: u32,
-  p0: f32,
-  p1: f32,
-  p2: f32,
-  p3: f32,
+  ${UNIFORMS}
 }
 
 @group(0) @binding(0) var<uniform> u: Params;
@@ -24,15 +22,16 @@ struct Params {
 #endif
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
+${ACT_CODE}
+
 @compute @workgroup_size(64)
 fn apply_activation(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = linear_id(gid, nwg, 64u);
   if (i >= u.n) {
     return;
   }
-  let p = vec4f(u.p0, u.p1, u.p2, u.p3);
 #if ${FORWARD}
-  out[i] = forward_${ACT}(x[i], p);
+  out[i] = act_forward(x[i]);
 #else
   var zi = 0.0;
   var yi = 0.0;
@@ -42,6 +41,6 @@ fn apply_activation(@builtin(global_invocation_id) gid: vec3u, @builtin(num_work
 #if ${READS_Y}
   yi = y[i];
 #endif
-  out[i] = backward_${ACT}(dy[i], zi, yi, p);
+  out[i] = act_backward(dy[i], zi, yi);
 #endif
 }

@@ -2,17 +2,16 @@
 // the fused epilogue. matmul_blocked.wgsl and matmul_tiled.wgsl add the operands (matmul_common.wgsl);
 // the split-k reduce (matmul_split_k.wgsl) reads partial sums instead.
 //   C[M, N] = act(sum + bias)   (+ the previous C or preActivation when ACCUMULATE)
+// ACT_CODE is the activation's generated WGSL, act_forward(v) (src/expr/emit-wgsl.ts), reading its
+// run-time parameters from the UNIFORMS fields.
 
 struct Params {
   M: u32,
   N: u32,
   K: u32,
-  p0: f32,
-  p1: f32,
-  p2: f32,
-  p3: f32,
   // Split-k only: k values per slice (a multiple of 8).
   k_slice: u32,
+  ${UNIFORMS}
 }
 
 @group(0) @binding(0) var<uniform> u: Params;
@@ -41,8 +40,10 @@ fn store_c(row: u32, col: u32, dot: f32) {
 #if ${HAS_PRE}
   pre[idx] = v;
 #endif
-  out[idx] = forward_${ACT}(v, vec4f(u.p0, u.p1, u.p2, u.p3));
+  out[idx] = act_forward(v);
 }
+
+${ACT_CODE}
 
 #if ${SPLIT_K}
 // Split-k: the slice of k this invocation sums over writes plain partial sums to out[slice·M·N + idx]

@@ -1,24 +1,18 @@
-// Optimizer updates, Keras 3 semantics (mirrors src/backend/cpu/optimizer-math.ts): per element,
-// scale the gradient by its tensor's clip factor (CLIP_NORM), clip it to +-clipvalue, apply decoupled
-// weight decay w -= lr wd w, then the rule. One entry point per optimizer kind; the rule's options
-// (momentum, nesterov, centered, amsgrad) are compile-time flags because they change the slots bound.
-//   CLIP_SCALES: a single invocation turns the squared norms of every gradient into clip factors
+// Optimizer updates (mirrors src/backend/cpu/optimizer.ts): per element, the rule's generated WGSL
+// (update_rule, src/expr/emit-wgsl.ts: clipping, decoupled weight decay and the optimizer's step, written
+// as expressions) gives the new variable and the new value of each slot; SLOTS writes them back. Scalars
+// of the rule (learning rate, step count, …) are uniform fields, so a schedule never recompiles anything.
+//   CLIP_NORM:   the gradient is scaled by its tensor's clip factor, scales[tensor] (update_rule's last
+//                parameter), computed on the device by
+//   CLIP_SCALES: a single invocation turning the squared norms of every gradient into clip factors
 //                (clipnorm per tensor, then globalClipnorm over all), so no norm leaves the GPU.
 
 struct Params {
   n: u32,           // elements of this tensor (CLIP_SCALES: number of tensors)
   tensor: u32,      // index of this tensor's clip factor
-  lr: f32,
-  clipvalue: f32,   // 0 = off
-  decay: f32,       // lr * weightDecay, 0 = off
-  alpha: f32,       // adam: lr sqrt(1 - beta2^t)/(1 - beta1^t), decided on the host
-  beta1: f32,
-  beta2: f32,
-  epsilon: f32,
-  rho: f32,
-  momentum: f32,
   clipnorm: f32,        // CLIP_SCALES
   global_clipnorm: f32, // CLIP_SCALES
+  ${UNIFORMS}
 }
 
 @group(0) @binding(0) var<uniform> u: Params;
@@ -47,7 +41,7 @@ fn clip_scales() {
 }
 #else
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;
-@group(0) @binding(2) var<storage, read> g_raw: array<f32>;
+@group(0) @binding(2) var<storage, read> g: array<f32>;
 #if ${CLIP_NORM}
 @group(0) @binding(3) var<storage, read> scales: array<f32>;
 #endif
@@ -60,6 +54,14 @@ fn clip_scales() {
 #if ${SLOT2}
 @group(0) @binding(6) var<storage, read_write> s2: array<f32>;
 #endif
+#if ${SLOT3}
+@group(0) @binding(7) var<storage, read_write> s3: array<f32>;
+#endif
+#if ${SLOT4}
+@group(0) @binding(8) var<storage, read_write> s4: array<f32>;
+#endif
+
+${CODE}
 
 @compute @workgroup_size(64)
 fn ${ENTRY}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -67,67 +69,12 @@ fn ${ENTRY}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) 
   if (i >= u.n) {
     return;
   }
-  var g = g_raw[i];
 #if ${CLIP_NORM}
-  g *= scales[u.tensor];
-#endif
-  if (u.clipvalue > 0.0) {
-    g = clamp(g, -u.clipvalue, u.clipvalue);
-  }
-  var wi = w[i];
-  if (u.decay != 0.0) {
-    wi -= wi * u.decay;
-  }
-#if ${SGD}
-#if ${MOMENTUM}
-  let m = u.momentum * s0[i] - u.lr * g;
-  s0[i] = m;
-#if ${NESTEROV}
-  wi += u.momentum * m - u.lr * g;
+  let clip_scale = scales[u.tensor];
 #else
-  wi += m;
+  let clip_scale = 1.0;
 #endif
-#else
-  wi -= u.lr * g;
-#endif
-#elif ${RMSPROP}
-  let v = u.rho * s0[i] + (1.0 - u.rho) * g * g;
-  s0[i] = v;
-  var denominator = v + u.epsilon;
-#if ${CENTERED}
-  let avg = u.rho * ${AVERAGE_SLOT}[i] + (1.0 - u.rho) * g;
-  ${AVERAGE_SLOT}[i] = avg;
-  denominator -= avg * avg;
-#endif
-  let increment = (u.lr * g) / sqrt(denominator);
-#if ${MOMENTUM}
-  let m = u.momentum * s1[i] + increment;
-  s1[i] = m;
-  wi -= m;
-#else
-  wi -= increment;
-#endif
-#elif ${ADAGRAD}
-  let acc = s0[i] + g * g;
-  s0[i] = acc;
-  wi -= (u.lr * g) / sqrt(acc + u.epsilon);
-#elif ${ADADELTA}
-  let acc_grad = u.rho * s0[i] + (1.0 - u.rho) * g * g;
-  s0[i] = acc_grad;
-  let delta = (-sqrt(s1[i] + u.epsilon) / sqrt(acc_grad + u.epsilon)) * g;
-  s1[i] = u.rho * s1[i] + (1.0 - u.rho) * delta * delta;
-  wi += u.lr * delta;
-#elif ${ADAM}
-  let m = s0[i] + (g - s0[i]) * (1.0 - u.beta1);
-  var v = s1[i] + (g * g - s1[i]) * (1.0 - u.beta2);
-  s0[i] = m;
-  s1[i] = v;
-#if ${AMSGRAD}
-  v = max(s2[i], v);
-  s2[i] = v;
-#endif
-  wi -= (u.alpha * m) / (sqrt(v) + u.epsilon);
-#endif
-  w[i] = wi;
+  let r = update_rule(${ARGS}, clip_scale);
+  ${STORE}
 }
 #endif

@@ -19,6 +19,8 @@ interface Settings {
   hiddenLayers: number;
   units: number;
   activation: string;
+  /** The formula typed for a custom activation (used when `activation` is `'custom'`). */
+  customActivation: string;
   dropout: number;
   batchNorm: boolean;
   head: 'softmax' | 'sigmoid';
@@ -36,6 +38,7 @@ function readSettings(): Settings {
     hiddenLayers: numberField('hiddenLayers'),
     units: numberField('units'),
     activation: field('activation'),
+    customActivation: field('customActivation'),
     dropout: numberField('dropout'),
     batchNorm: $<HTMLInputElement>('batchNorm').checked,
     head: field('head') as Settings['head'],
@@ -52,9 +55,12 @@ function buildModel(s: Settings): keras.Sequential {
   if (!Number.isInteger(s.hiddenLayers) || s.hiddenLayers < 0 || s.hiddenLayers > 4) {
     throw new RangeError(`Invalid hidden layers: expected an integer in [0, 4]. Received: ${field('hiddenLayers') || 'nothing'}.`);
   }
+  // A custom formula is parsed (never evaluated as JavaScript) into an expression; its derivative is derived.
+  const activation = s.activation === 'custom' ? keras.activations.fromFormula(s.customActivation, 'custom') : (s.activation as keras.activations.ActivationString);
+  showFormula(activation);
   const model = new keras.Sequential([new keras.layers.Input({ shape: [2] })]);
   for (let i = 0; i < s.hiddenLayers; i++) {
-    model.add(new keras.layers.Dense(s.units, { activation: s.activation as keras.activations.ActivationString }));
+    model.add(new keras.layers.Dense(s.units, { activation }));
     if (s.batchNorm) model.add(new keras.layers.BatchNormalization());
     if (s.dropout !== 0) model.add(new keras.layers.Dropout(s.dropout));
   }
@@ -63,6 +69,14 @@ function buildModel(s: Settings): keras.Sequential {
   const loss = s.head === 'softmax' ? 'sparse_categorical_crossentropy' : 'binary_crossentropy';
   model.compile({ optimizer, loss, metrics: ['accuracy'] });
   return model;
+}
+
+/** Show the activation's formula and the derivative the library derived for it. */
+function showFormula(activation: keras.activations.ActivationIdentifier): void {
+  const { forward, derivative } = keras.activations.describe(activation);
+  const info = $('formulaInfo');
+  info.textContent = `f(x) = ${forward};  f′(x) = ${derivative}`;
+  info.hidden = false;
 }
 
 /** Select the backend; under 'auto', also the library's one-line reason when it did not pick WebGPU. */
@@ -167,6 +181,8 @@ $('stop').addEventListener('click', () => {
   stopRequested = true;
   if (model) model.stopTraining = true;
 });
+// The formula field shows for the custom activation only.
+$('activation').addEventListener('change', () => ($('customField').hidden = field('activation') !== 'custom'));
 // Each optimizer has its own good step size on these problems.
 $('optimizer').addEventListener('change', () => {
   $<HTMLInputElement>('learningRate').value = field('optimizer') === 'adam' ? '0.01' : '0.1';

@@ -1,10 +1,13 @@
 /**
- * The activation table: every activation's parameters, their defaults and rules, and the
- * name aliases. `index.ts` resolves user identifiers against this table.
+ * The activation table: every activation's formula (in the expression language, from src/expr/nn.ts, where
+ * each is written once), its parameters, their defaults and rules, and the name aliases. `index.ts`
+ * resolves user identifiers against this table; the derivatives come from the autodiff.
  *
  * Defaults follow Keras 3 where Keras has the activation, PyTorch otherwise.
  */
 import { invalid, received } from '../errors';
+import { unaryOp, type Expr } from '../expr/expr';
+import * as nn from '../expr/nn';
 import type { ActivationName } from './index';
 
 /** The rule one numeric parameter must satisfy. */
@@ -23,8 +26,24 @@ export interface ParamRule {
   readonly nullable?: boolean;
 }
 
-/** One activation: its parameters (camelCase keys) and an optional check across parameters. */
+/**
+ * Numeric parameters as run-time scalars (uniforms: one kernel serves every value); flags as booleans;
+ * `value` for formulas whose structure depends on whether a parameter is given (relu's three).
+ */
+export type FormulaParams = {
+  readonly scalar: Readonly<Record<string, Expr>>;
+  readonly flag: Readonly<Record<string, boolean>>;
+  readonly value: Readonly<Record<string, number>>;
+};
+
+/** One activation: its formula, its parameters (camelCase keys) and an optional check across parameters. */
 export interface ActivationDef {
+  /** y = f(x); `p.scalar.alpha` is the run-time scalar of parameter `alpha`. */
+  readonly formula: (x: Expr, p: FormulaParams) => Expr;
+  /** A hand-written f′(x), only where measurably more accurate than the autodiff's (see its definition). */
+  readonly derivative?: (x: Expr, p: FormulaParams) => Expr;
+  /** Row-wise (softmax): the backends' softmax skeleton computes it. */
+  readonly rowwise?: 'softmax';
   readonly params: Readonly<Record<string, ParamRule>>;
   /** Extra parameter-name synonyms, normalised (lowercase, no underscores) → canonical key. */
   readonly paramAliases?: Readonly<Record<string, string>>;
@@ -32,17 +51,18 @@ export interface ActivationDef {
   readonly check?: (params: Record<string, number>, where: string) => void;
 }
 
-const NONE: ActivationDef = { params: {} };
+const none = (formula: ActivationDef['formula'], extra: Partial<ActivationDef> = {}): ActivationDef => ({ formula, params: {}, ...extra });
 // PyTorch calls it lambd, Keras 3 (hard_shrink, soft_shrink) threshold.
-const LAMBD: ActivationDef = { params: { lambd: { default: 0.5, min: 0 } }, paramAliases: { lambda: 'lambd', threshold: 'lambd' } };
+const LAMBD = { params: { lambd: { default: 0.5, min: 0 } }, paramAliases: { lambda: 'lambd', threshold: 'lambd' } } as const;
 
 /** Every activation, in the order `activationNames()` lists them. */
 export const ACTIVATION_DEFS: Readonly<Record<ActivationName, ActivationDef>> = {
-  linear: NONE,
-  elu: { params: { alpha: { default: 1 } } },
-  hardshrink: LAMBD,
-  hardsigmoid: NONE,
+  linear: none((x) => x),
+  elu: { formula: (x, p) => nn.elu(x, p.scalar.alpha), params: { alpha: { default: 1 } } },
+  hardshrink: { formula: (x, p) => nn.hardShrink(x, p.scalar.lambd), ...LAMBD },
+  hardsigmoid: none(nn.hardSigmoid),
   hardtanh: {
+    formula: (x, p) => nn.clip(x, p.scalar.minVal, p.scalar.maxVal),
     params: { minVal: { default: -1 }, maxVal: { default: 1 } },
     check: (p, where) => {
       if (!(p.minVal < p.maxVal)) {
@@ -55,29 +75,39 @@ export const ACTIVATION_DEFS: Readonly<Record<ActivationName, ActivationDef>> = 
       }
     },
   },
-  leaky_relu: { params: { negativeSlope: { default: 0.2 } }, paramAliases: { alpha: 'negativeSlope' } },
-  log_sigmoid: NONE,
-  // Keras 3's relu(x, negative_slope, max_value, threshold): all three, Keras's semantics.
+  leaky_relu: { formula: (x, p) => nn.leakyRelu(x, p.scalar.negativeSlope), params: { negativeSlope: { default: 0.2 } }, paramAliases: { alpha: 'negativeSlope' } },
+  log_sigmoid: none((x) => unaryOp('log_sigmoid', x)),
+  // Keras 3's relu(x, negative_slope, max_value, threshold): all three, Keras's semantics (nn.ts).
   relu: {
+    formula: (x, p) => nn.reluWith(x, p.scalar.negativeSlope, p.scalar.maxValue, p.scalar.threshold, {
+      slope: p.value.negativeSlope !== 0, max: p.value.maxValue !== Infinity, threshold: p.value.threshold !== 0,
+    }),
     params: { negativeSlope: { default: 0 }, maxValue: { default: Infinity, min: 0, nullable: true }, threshold: { default: 0 } },
   },
-  relu6: NONE,
-  selu: NONE,
-  celu: { params: { alpha: { default: 1, nonzero: true } } },
-  sigmoid: NONE,
-  softplus: { params: { beta: { default: 1, min: 0, minOpen: true }, threshold: { default: 20 } } },
-  softshrink: LAMBD,
-  softsign: NONE,
-  tanh: NONE,
-  softmax: NONE,
-  hardswish: NONE,
+  relu6: none(nn.relu6),
+  selu: none(nn.selu),
+  celu: { formula: (x, p) => nn.celu(x, p.scalar.alpha), params: { alpha: { default: 1, nonzero: true } } },
+  sigmoid: none((x) => unaryOp('sigmoid', x)),
+  softplus: {
+    formula: (x, p) => nn.softplusBeta(x, p.scalar.beta, p.scalar.threshold),
+    params: { beta: { default: 1, min: 0, minOpen: true }, threshold: { default: 20 } },
+  },
+  softshrink: { formula: (x, p) => nn.softShrink(x, p.scalar.lambd), ...LAMBD },
+  softsign: none(nn.softsign, { derivative: nn.softsignDerivative }),
+  tanh: none((x) => unaryOp('tanh', x)),
+  softmax: none((x) => x, { rowwise: 'softmax' }),
+  hardswish: none(nn.hardSilu),
   // Keras 3's default is the exact erf form (approximate=False).
-  gelu: { params: { approximate: { default: 0, flag: true } } },
-  silu: NONE,
-  mish: NONE,
-  tanhshrink: NONE,
+  gelu: { formula: (x, p) => nn.gelu(x, p.flag.approximate), params: { approximate: { default: 0, flag: true } } },
+  silu: none(nn.silu),
+  mish: none(nn.mish),
+  tanhshrink: none(nn.tanhShrink),
   // PyTorch's value is Keras 3's default_value (keras.activations.threshold(x, threshold, default_value)).
-  threshold: { params: { threshold: { default: 0 }, value: { default: 0 } }, paramAliases: { defaultvalue: 'value' } },
+  threshold: {
+    formula: (x, p) => nn.threshold(x, p.scalar.threshold, p.scalar.value),
+    params: { threshold: { default: 0 }, value: { default: 0 } },
+    paramAliases: { defaultvalue: 'value' },
+  },
 };
 
 /** Lowercase and drop `_`/`-`, so `leaky_relu`, `leakyRelu` and `LeakyReLU` all become `leakyrelu`. */

@@ -8,12 +8,16 @@
  * - operations are fused where the training step wants them fused (matmul + bias + activation; softmax +
  *   cross-entropy; one optimizer update over all parameters; loss and metric sums kept on the device);
  * - work may be queued: `flush()` hands queued work to the device (one submit per training step on
- *   WebGPU, a no-op on the CPU) and `read()` waits for everything queued before it.
+ *   WebGPU, a no-op on the CPU) and `read()` waits for everything queued before it;
+ * - formulas arrive as compiled expressions (src/expr/functions.ts): an activation is an ElementwiseFn,
+ *   a loss a RowProgram, a metric a MetricProgram, an optimizer an UpdateRule. A backend compiles their
+ *   expressions with its emitter into its fused skeletons and caches them by generated code; their
+ *   run-time scalars (parameters, learning rate, step count) are uniforms, not code. It knows no names.
  *
  * All float tensors of one operation share one dtype. Matrices are row-major `[rows, cols]`; a batch of
  * samples is always 2-D `[batch, features]` inside the library.
  */
-import type { ActivationSpec } from '../activations';
+import type { ElementwiseFn, MetricProgram, RowProgram, UpdateRule } from '../expr/functions';
 import type { Tensor } from '../tensor/tensor';
 
 export type DType = 'float32' | 'float64' | 'int32';
@@ -42,65 +46,27 @@ export interface MatmulOptions {
   transposeB?: boolean;
   /** Added to every row (length = columns of C). */
   bias?: Tensor | null;
-  /** Applied elementwise (row-wise for softmax); linear when absent. */
-  activation?: ActivationSpec | null;
+  /** Applied elementwise (row-wise for softmax), compiled into the product's epilogue; linear when absent. */
+  activation?: ElementwiseFn | null;
   /** Also store the value before the activation (needed by the activation's derivative). */
   preActivation?: Tensor | null;
   /** Add the result to `out` instead of overwriting it (no bias/activation allowed then). */
   accumulate?: boolean;
 }
 
-export type LossKind =
-  | 'mean_squared_error'
-  | 'mean_absolute_error'
-  | 'huber'
-  | 'binary_crossentropy'
-  | 'categorical_crossentropy'
-  | 'sparse_categorical_crossentropy';
-
-export interface LossOptions {
-  /** `yPred` holds logits (pre-sigmoid/softmax) instead of probabilities. */
-  fromLogits: boolean;
-  /** Huber's delta. */
-  delta: number;
-  /** Probability clipping of the cross-entropies (Keras's epsilon, 1e-7). */
-  epsilon: number;
-  /** Label smoothing for the (binary/categorical) cross-entropies, 0 for none. */
-  labelSmoothing: number;
-}
-
-export type MetricKind =
-  | 'binary_accuracy'
-  | 'categorical_accuracy'
-  | 'sparse_categorical_accuracy'
-  | 'mean_squared_error'
-  | 'mean_absolute_error'
-  | 'r2_score';
-
-export interface MetricOptions {
-  /** Decision threshold of binary accuracy (0.5). */
-  threshold: number;
-}
-
-export type OptimizerKind = 'sgd' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adam' | 'adamw';
-
 /**
- * Hyper-parameters of one optimizer step, all plain numbers decided on the host (the learning rate of this
- * step comes from its schedule; `iteration` is the 0-based count of steps already applied).
+ * The numbers of one optimizer step, decided on the host: the values of the rule's run-time scalars (the
+ * learning rate of this step from its schedule, the 0-based `iteration`, the weight decay, the clip value,
+ * …: uniforms on the GPU, so nothing recompiles when they change), and the norm clipping the fused update
+ * applies before the rule (its clip factors are computed on the device).
  */
 export interface OptimizerStep {
-  learningRate: number;
-  iteration: number;
-  /** Decoupled weight decay (Keras 3: `w -= lr * weightDecay * w` before the update), 0 for none. */
-  weightDecay: number;
+  /** Values of the scalars the rule's expressions read. */
+  scalars: Readonly<Record<string, number>>;
   /** Clip each gradient to this L2 norm (per tensor), or 0. */
   clipnorm: number;
-  /** Clip each gradient element to [-clipvalue, clipvalue], or 0. */
-  clipvalue: number;
   /** Clip all gradients together to this global L2 norm, or 0. */
   globalClipnorm: number;
-  /** Optimizer-specific numbers (beta1, beta2, epsilon, rho, momentum, nesterov as 0/1, centered as 0/1, amsgrad as 0/1). */
-  hyper: Readonly<Record<string, number>>;
 }
 
 export interface BatchNormOptions {
@@ -182,10 +148,13 @@ export interface Backend {
 
   // ---- dense math ---------------------------------------------------------------------------------------
   matmul(a: Tensor, b: Tensor, out: Tensor, options?: MatmulOptions): void;
-  /** `out = act(x)`. */
-  activation(x: Tensor, out: Tensor, activation: ActivationSpec): void;
-  /** `out = dL/dz` from `dy = dL/dy`, the pre-activation `z` and the output `y = act(z)`. */
-  activationBackward(dy: Tensor, z: Tensor, y: Tensor, out: Tensor, activation: ActivationSpec): void;
+  /** `out = act(x)`: the function's forward expression, compiled (cached by its generated code). */
+  activation(x: Tensor, out: Tensor, activation: ElementwiseFn): void;
+  /**
+   * `out = dL/dz` from `dy = dL/dy`, the pre-activation `z` and the output `y = act(z)`: the function's
+   * backward expression. Only the inputs `activation.reads` names are read; the other may be any tensor.
+   */
+  activationBackward(dy: Tensor, z: Tensor, y: Tensor, out: Tensor, activation: ElementwiseFn): void;
   /** Column sums of a `[rows, cols]` matrix into `out` of length `cols` (the bias gradient). */
   sumRows(x: Tensor, out: Tensor): void;
 
@@ -214,40 +183,23 @@ export interface Backend {
 
   // ---- losses and metrics, accumulated on the device ----------------------------------------------------
   /**
-   * Per-sample loss of a batch, added into `accumulator` as `[sum of sample losses, sample count]`; when
-   * `grad` is given it receives the gradient of the batch *mean* loss with respect to `yPred`.
-   * Sparse labels are class indices stored as floats, shape `[batch, 1]`.
+   * Per-sample loss of a batch (the program's per-row result), added into `accumulator` as
+   * `[sum of sample losses, sample count]`; when `grad` is given it receives the gradient of the batch
+   * *mean* loss with respect to `yPred`. Sparse targets are class indices stored as floats, `[batch, 1]`.
    */
-  loss(kind: LossKind, yPred: Tensor, yTrue: Tensor, options: LossOptions, accumulator: Tensor, grad: Tensor | null): void;
-  /** Length of a metric's accumulator for `cols` output columns. */
-  metricStateSize(kind: MetricKind, cols: number): number;
-  /** Add one batch to a metric's accumulator (layout documented by each metric's `result`). */
-  metric(kind: MetricKind, yPred: Tensor, yTrue: Tensor, options: MetricOptions, accumulator: Tensor): void;
+  loss(loss: RowProgram, yPred: Tensor, yTrue: Tensor, accumulator: Tensor, grad: Tensor | null): void;
+  /** Add one batch to a metric's accumulator: `[Σ per-sample values, count]` (rows) or `[count, per column each sum]` (columns). */
+  metric(metric: MetricProgram, yPred: Tensor, yTrue: Tensor, accumulator: Tensor): void;
 
   // ---- optimizers -----------------------------------------------------------------------------------------
   /**
-   * One fused update of every parameter: clipping, weight decay, then the optimizer's rule.
-   * `slots[i]` are parameter i's state tensors in the order `optimizerSlotNames(kind)` lists.
+   * One fused update of every parameter by the rule (clipping, weight decay and the optimizer's step, as
+   * expressions), with its gradient scaled first by its clip factor when `rule.clipsByNorm`. `slots[i]`
+   * are parameter i's state tensors in the order `rule.slots` lists; parameters and slots are updated in
+   * place.
    */
-  optimizerUpdate(kind: OptimizerKind, params: Tensor[], grads: Tensor[], slots: Tensor[][], step: OptimizerStep): void;
+  optimizerUpdate(rule: UpdateRule, params: Tensor[], grads: Tensor[], slots: Tensor[][], step: OptimizerStep): void;
 
   /** Release everything this backend holds. */
   dispose(): void;
-}
-
-/** State tensors each optimizer keeps per parameter, in order. */
-export function optimizerSlotNames(kind: OptimizerKind, hyper: Readonly<Record<string, number>>): string[] {
-  switch (kind) {
-    case 'sgd':
-      return hyper.momentum > 0 ? ['momentum'] : [];
-    case 'rmsprop':
-      return ['velocity', ...(hyper.momentum > 0 ? ['momentum'] : []), ...(hyper.centered ? ['average_gradient'] : [])];
-    case 'adagrad':
-      return ['accumulator'];
-    case 'adadelta':
-      return ['accumulated_grad', 'accumulated_delta_var'];
-    case 'adam':
-    case 'adamw':
-      return ['momentum', 'velocity', ...(hyper.amsgrad ? ['velocity_hat'] : [])];
-  }
 }

@@ -4,7 +4,8 @@
  */
 import { ShapeError, invalid, received } from '../errors';
 import type { Tensor } from '../tensor/tensor';
-import { optimizerSlotNames, type MatmulOptions, type OptimizerKind, type OptimizerStep } from './backend';
+import { metricStateSize, type MetricProgram, type RowProgram, type UpdateRule } from '../expr/functions';
+import type { MatmulOptions } from './backend';
 
 /** `[rows, cols]` of a tensor read as a matrix over its last axis (a scalar is 1×1). */
 export function rowsCols(t: Tensor): [number, number] {
@@ -40,16 +41,32 @@ export function checkGatherRows(src: Tensor, indices: Tensor, start: number, out
   if (rowsCols(src)[1] !== cols) invalid({ what: 'src', where: 'gatherRows', expected: `${cols} columns (as out)`, received: `shape [${src.shape}]` }, ShapeError);
 }
 
-/** `optimizerUpdate`: each gradient and slot has its parameter's size, and each parameter its kind's slots. */
-export function checkOptimizerArgs(kind: OptimizerKind, params: Tensor[], grads: Tensor[], slots: Tensor[][], step: OptimizerStep): void {
-  const names = optimizerSlotNames(kind, step.hyper);
+/** `optimizerUpdate`: each gradient and slot has its parameter's size, and each parameter its rule's slots. */
+export function checkOptimizerArgs(rule: UpdateRule, params: Tensor[], grads: Tensor[], slots: Tensor[][]): void {
+  const names = rule.slots;
   params.forEach((p, i) => {
     expectSize('optimizerUpdate', `grads[${i}]`, grads[i], p.size);
     if (slots[i]?.length !== names.length) {
-      invalid({ what: `slots[${i}]`, where: `optimizerUpdate('${kind}')`, expected: `${names.length} slots (${names.join(', ')})`, received: `${slots[i]?.length ?? 0} slots` });
+      invalid({ what: `slots[${i}]`, where: `optimizerUpdate('${rule.name}')`, expected: `${names.length} slots (${names.join(', ')})`, received: `${slots[i]?.length ?? 0} slots` });
     }
     slots[i].forEach((s, j) => expectSize('optimizerUpdate', `slots[${i}][${j}]`, s, p.size));
   });
+}
+
+/** `loss(program, yPred, yTrue, accumulator, grad)`: one label per row when sparse, else yPred's size; returns `[rows, cols]`. */
+export function checkLossArgs(program: RowProgram, yPred: Tensor, yTrue: Tensor, grad: Tensor | null): [number, number] {
+  const [rows, cols] = rowsCols(yPred);
+  expectSize('loss', 'yTrue', yTrue, program.target === 'sparse' ? rows : rows * cols);
+  if (grad) expectSize('loss', 'grad', grad, yPred.size);
+  return [rows, cols];
+}
+
+/** `metric(program, yPred, yTrue, accumulator)`: labels as for a loss, the accumulator its program's size; returns `[rows, cols]`. */
+export function checkMetricArgs(program: MetricProgram, yPred: Tensor, yTrue: Tensor, accumulator: Tensor): [number, number] {
+  const [rows, cols] = rowsCols(yPred);
+  expectSize('metric', 'yTrue', yTrue, program.form === 'rows' && program.target === 'sparse' ? rows : rows * cols);
+  expectSize('metric', 'accumulator', accumulator, metricStateSize(program, cols));
+  return [rows, cols];
 }
 
 /** `upload(values, shape)`: no more values than the shape holds. */

@@ -10,7 +10,7 @@ import type { Backend } from './backend';
 import type { WasmFlags } from './wasm/flags';
 import type { WebGpuFlags } from './webgpu/flags';
 import type { WebGpuBackend } from './webgpu/webgpu-backend';
-import { CpuBackend } from './cpu/cpu-backend';
+import { CpuBackend, type CpuFlags } from './cpu/cpu-backend';
 import { checkOptions } from '../utils/options';
 
 /** A backend name for `setBackend`: `'auto'`, the built-in ones, and those added to {@link CustomBackendNames}. */
@@ -54,10 +54,10 @@ export interface BackendOptions {
   device?: GpuDeviceLike;
   /**
    * Tunables of the backend being started: WebGPU's such as `{ matmulKernel: 'tiled' }` (see
-   * `WebGpuFlags`), wasm's such as `{ threads: 1 }` (see `WasmFlags`). Each backend reads its own and
-   * accepts the other's names.
+   * `WebGpuFlags`), wasm's such as `{ threads: 1 }` (see `WasmFlags`), the CPU's `{ printCode: true }`
+   * (see `CpuFlags`). Each backend reads its own and accepts the others' names.
    */
-  flags?: Partial<WebGpuFlags> & Partial<WasmFlags>;
+  flags?: Partial<WebGpuFlags> & Partial<WasmFlags> & Partial<CpuFlags>;
 }
 
 interface Entry {
@@ -79,7 +79,7 @@ export function registerBackend(name: string, factory: BackendFactory, priority:
   entries.set(name, { factory, priority });
 }
 
-registerBackend('cpu', async () => new CpuBackend(), 0);
+registerBackend('cpu', async (options) => new CpuBackend(options.flags), 0);
 // Imported only when started: importing the library never loads webgpu-backend.ts, `navigator.gpu` or Dawn,
 // nor compiles the wasm kernels.
 registerBackend('webgpu', async (options, context) =>

@@ -1,7 +1,8 @@
 /**
  * Reverse-mode differentiation of expressions, returning expressions. One rule per operation (RULES):
  * given a node and the adjoint `g` flowing into it, the contribution to each argument's adjoint. Adjoints
- * are summed through the builders, so shared subexpressions stay shared and the results fold.
+ * are summed through the builders (equal terms counted once, with their multiplicity), so shared
+ * subexpressions stay shared and the results fold.
  *
  * Conventions at kinks (they decide built-in activations' derivatives at their break points):
  * - `maximum`/`minimum` pass the gradient to the strictly larger (smaller) argument; a tie passes none
@@ -94,21 +95,39 @@ export function gradient(output: Expr, wrt: readonly Expr[], seed: Expr = consta
   const order = topoOrder([output], (node) => targets.has(node));
   const depends = new Set<Expr>();
   for (const node of order) if (targets.has(node) || node.args.some((a) => depends.has(a))) depends.add(node);
-  const adjoint = new Map<Expr, Expr>([[output, seed]]);
+  // Contributions are collected per node and summed once, equal terms counted (a + a = 2a): the product
+  // rule of x·x·x gives x·x·g from each factor, which become one term.
+  const contributions = new Map<Expr, Expr[]>([[output, [seed]]]);
+  const adjoint = new Map<Expr, Expr>();
+  const total = (node: Expr): Expr | undefined => {
+    if (adjoint.has(node)) return adjoint.get(node);
+    const terms = contributions.get(node);
+    if (!terms) return undefined;
+    const counts = new Map<Expr, number>();
+    for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+    let sum: Expr | null = null;
+    for (const [t, n] of counts) {
+      const term = n === 1 ? t : binaryOp('mul', n, t);
+      sum = sum ? binaryOp('add', sum, term) : term;
+    }
+    adjoint.set(node, sum!);
+    return sum!;
+  };
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i];
-    const g = adjoint.get(node);
-    if (!g || targets.has(node) || !depends.has(node)) continue;
+    if (targets.has(node) || !depends.has(node)) continue;
+    const g = total(node);
+    if (!g) continue;
     if (REDUCE_OPS.has(node.op)) {
       invalid({ what: 'derivative', where: `ops.${node.op}`, expected: 'reductions only at the top of a loss or metric', received: 'a reduction inside the expression being differentiated' });
     }
-    const contributions = RULES[node.op]!(node, g);
-    contributions.forEach((c, k) => {
+    RULES[node.op]!(node, g).forEach((c, k) => {
       const arg = node.args[k];
-      if (!depends.has(arg)) return;
-      const prev = adjoint.get(arg);
-      adjoint.set(arg, prev ? binaryOp('add', prev, c) : c);
+      if (!depends.has(arg) || c.isConst(0)) return;
+      const list = contributions.get(arg);
+      if (list) list.push(c);
+      else contributions.set(arg, [c]);
     });
   }
-  return wrt.map((w) => adjoint.get(w) ?? constant(0));
+  return wrt.map((w) => total(w) ?? constant(0));
 }

@@ -64,7 +64,8 @@ export interface WgslFunction {
 }
 
 /**
- * A WGSL function `fn name(params…) -> f32` (one output) or `-> vecNf` (2–4 outputs) computing `program`,
+ * A WGSL function `fn name(params…) -> f32` (one output), `-> vecNf` (2–4) or `-> array<f32, N>` (more),
+ * computing `program`,
  * reading uniform k as `u.s{k}` with `offset` added to k (several programs sharing one struct); inputs and
  * device scalars are its parameters.
  */
@@ -76,7 +77,7 @@ export function wgslFunction(program: Program, f: WgslFunction, offset = 0): str
     return `a${i}`;
   });
   const count = outputs.length;
-  const type = count === 1 ? 'f32' : `vec${count}f`;
+  const type = count === 1 ? 'f32' : count <= 4 ? `vec${count}f` : `array<f32, ${count}>`;
   const result = count === 1 ? outputs[0] : `${type}(${outputs.join(', ')})`;
   const params = f.params.map((_, i) => `a${i}: f32`).join(', ');
   return [`fn ${f.name}(${params}) -> ${type} {`, ...statements.map((s) => `  ${s}`), `  return ${result};`, '}'].join('\n');

@@ -5,8 +5,8 @@
  *
  * Nodes are hash-consed: building the same operation on the same arguments twice returns the same object,
  * so common subexpressions are shared by construction and an expression is a DAG. The builders fold
- * constants and apply a few exact simplifications (x + 0, x · 1, where(c, a, a), a − (a − b), …) that also
- * keep derivatives short. A node is the symbolic value users' traced functions see: using one as a number
+ * constants and apply a few simplifications (x + 0, x · 1, x + x = 2x, where(c, a, a); and a − (a − b) = b,
+ * a + (b − a) = b, which are more accurate than what they replace) that also keep derivatives short. A node is the symbolic value users' traced functions see: using one as a number
  * or in a JavaScript condition throws, naming `ops.where` and the ops as the way to write it.
  */
 import { invalid } from '../errors';
@@ -156,6 +156,9 @@ function simplify(op: BinaryOp, x: Expr, y: Expr): Expr | null {
       if (x.isConst(0)) return y;
       if (y.op === 'neg') return binaryOp('sub', x, y.args[0]);
       if (x.op === 'neg') return binaryOp('sub', y, x.args[0]);
+      if (x === y) return binaryOp('mul', 2, x); // exact
+      if (y.op === 'sub' && y.args[1] === x) return y.args[0]; // a + (b − a) = b
+      if (x.op === 'sub' && x.args[1] === y) return x.args[0];
       return mergeWhere('add', x, y);
     case 'sub':
       if (y.isConst(0)) return x;

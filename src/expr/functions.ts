@@ -61,9 +61,10 @@ export function elementwiseFn(
     forward,
     derivative,
     backward,
-    reads: Object.freeze({ z: reads.includes('x'), y: reads.includes('y') }),
+    // Softmax's skeleton reads y: y ⊙ (dy − Σ dy ⊙ y).
+    reads: Object.freeze(options.rowwise ? { z: false, y: true } : { z: reads.includes('x'), y: reads.includes('y') }),
     rowwise: options.rowwise ?? null,
-    identity: forward === x,
+    identity: forward === x && !options.rowwise,
   });
 }
 

@@ -112,7 +112,7 @@ const OPS_TABLE = {
   log_sigmoid: u('log_sigmoid', 'log_sigmoid'),
   stop_gradient: u('stop_gradient', 'stop_gradient'),
   where: (condition: Value, x: Value, y: Value) => whereNode(arg(condition, 'where', 'condition'), arg(x, 'where'), arg(y, 'where', 'y')),
-  clip: (x: Value, xMin: Value, xMax: Value) => nn.clip(arg(x, 'clip'), arg(xMin, 'clip', 'x_min'), arg(xMax, 'clip', 'x_max')),
+  clip: (x: Value, xMin: Value, xMax: Value) => nn.clipValue(arg(x, 'clip'), arg(xMin, 'clip', 'x_min'), arg(xMax, 'clip', 'x_max')),
   cast: (x: Value, _dtype?: string) => arg(x, 'cast'),
   relu: (x: Value) => nn.relu(arg(x, 'relu')),
   relu6: (x: Value) => nn.relu6(arg(x, 'relu6')),

@@ -19,7 +19,9 @@
  * Format decisions: weights are stored as little-endian float32 (TF.js has no float64, so a float64
  * model saves rounded to float32) under their Keras names (`dense/kernel`), matched by name on load.
  * Activations TF.js computes the same way are written under TF.js's names (`silu` → `swish`); others keep
- * this library's names and load only here. See `training-state.ts` for how the optimizer is stored.
+ * this library's names and load only here. See `training-state.ts` for how the optimizer is stored, and
+ * `custom-objects.ts` for custom functions (saved by registered name; `includeExpressions` stores their
+ * expressions too).
  */
 import { loadHandlerFor, saveHandlerFor } from './handlers/route';
 import { describe, invalid } from '../errors';

@@ -4,10 +4,11 @@
  * those TF.js lacks keep this library's name, so only this library can load them.
  */
 import { ACTIVATION_DEFS } from '../activations/specs';
-import { getActivation, serializeActivation, type ActivationSpec } from '../activations';
+import { getActivation, isBuiltInActivation, serializeActivation, type ActivationSpec } from '../activations';
 import { UnknownIdentifierError, describe } from '../errors';
 import { getInitializer, type Initializer } from '../initializers';
 import { toSnakeCase } from '../utils/identifiers';
+import type { SaveContext } from './custom-objects';
 
 /** `useBias` → `use_bias`, `batchInputShape` → `batch_input_shape`. */
 export const snakeKey = toSnakeCase;
@@ -34,6 +35,7 @@ const TO_TFJS: Record<string, string> = {
 };
 
 function hasDefaultParams(spec: ActivationSpec): boolean {
+  if (!isBuiltInActivation(spec.name)) return true;
   const params = ACTIVATION_DEFS[spec.name].params;
   return Object.keys(params).every((k) => spec.params[k] === params[k].default);
 }
@@ -41,9 +43,11 @@ function hasDefaultParams(spec: ActivationSpec): boolean {
 /**
  * The Keras JSON form of an activation: a TF.js name when TF.js has the same function ('silu' →
  * 'swish'; GELU → 'gelu' (exact) or 'gelu_new' (tanh approximation)); otherwise this library's name, or
- * `{ class_name, config }` when a parameter differs from its default.
+ * `{ class_name, config }` when a parameter differs from its default. A custom activation is its registered
+ * key (`'Custom>my_mish'`), see custom-objects.ts.
  */
-export function activationToKeras(spec: ActivationSpec): string | { class_name: string; config: Record<string, number | null> } {
+export function activationToKeras(spec: ActivationSpec, ctx: SaveContext): string | { class_name: string; config: Record<string, number | null> } {
+  if (!isBuiltInActivation(spec.name)) return ctx.activation(spec);
   if (spec.name === 'gelu') return spec.params.approximate ? 'gelu_new' : 'gelu';
   if (hasDefaultParams(spec)) return TO_TFJS[spec.name] ?? spec.name;
   const { name: _, ...params } = serializeActivation(spec) as Record<string, number | null>;

@@ -8,6 +8,7 @@ import type { Variable } from '../layers/variable';
 import type { LossName } from '../losses';
 import type { MetricName } from '../metrics';
 import { Sequential } from '../models/sequential';
+import { LoadContext, SaveContext } from './custom-objects';
 import { KERAS_VERSION, modelToTopology } from './topology-save';
 import { layersFromTopology } from './topology-load';
 import { METADATA_KEY, checkOptimizerWeights, readTrainingState, saveTrainingState } from './training-state';
@@ -20,7 +21,7 @@ import { checkOptions } from '../utils/options';
 /** `saveModel`'s options, checked (unknown names refused). */
 export function checkSaveOptions(options: SaveOptions | undefined): SaveOptions {
   return checkOptions(options, 'saveModel', {
-    known: ['includeOptimizer', 'weightsOnly'],
+    known: ['includeOptimizer', 'weightsOnly', 'includeExpressions'],
     notImplemented: { trainableOnly: '', overwrite: 'saving always replaces the model at the target', zipped: 'models are saved in the TF.js Layers format' },
   });
 }
@@ -29,7 +30,7 @@ export function checkSaveOptions(options: SaveOptions | undefined): SaveOptions 
 export function checkLoadOptions(options: LoadOptions | undefined, where: string): LoadOptions {
   const o = checkOptions(options, where, {
     known: ['weightPathPrefix', 'fetchFunc', 'compile'],
-    notImplemented: { strict: 'loading is always strict', onProgress: '', requestInit: 'pass a fetchFunc that adds it', weightUrlConverter: '', streamWeights: '', customObjects: '', safeMode: 'loading never runs code' },
+    notImplemented: { strict: 'loading is always strict', onProgress: '', requestInit: 'pass a fetchFunc that adds it', weightUrlConverter: '', streamWeights: '', customObjects: 'register custom functions and classes (keras.activations.register, keras.saving.registerKerasSerializable, …) before loading, or save with includeExpressions', safeMode: 'loading never runs code' },
   });
   if (o.compile !== undefined && typeof o.compile !== 'boolean') invalid({ what: 'compile', where, expected: 'a boolean', received: describe(o.compile) });
   return o;
@@ -39,14 +40,15 @@ export function checkLoadOptions(options: LoadOptions | undefined, where: string
 export async function modelToArtifacts(model: Sequential, options: SaveOptions = {}): Promise<ModelArtifacts> {
   if (!(model instanceof Sequential)) invalid({ what: 'model', where: 'saveModel', expected: 'a keras Sequential model', received: describe(model) });
   model.assertUsable('saveModel');
-  const { includeOptimizer = false, weightsOnly = false } = checkSaveOptions(options);
-  if (typeof includeOptimizer !== 'boolean' || typeof weightsOnly !== 'boolean') {
-    invalid({ what: 'options', where: 'saveModel', expected: '{ includeOptimizer?: boolean, weightsOnly?: boolean }', received: describe(options) });
+  const { includeOptimizer = false, weightsOnly = false, includeExpressions = false } = checkSaveOptions(options);
+  if (typeof includeOptimizer !== 'boolean' || typeof weightsOnly !== 'boolean' || typeof includeExpressions !== 'boolean') {
+    invalid({ what: 'options', where: 'saveModel', expected: '{ includeOptimizer?: boolean, weightsOnly?: boolean, includeExpressions?: boolean }', received: describe(options) });
   }
   if (includeOptimizer && weightsOnly) {
     invalid({ what: 'options', where: 'saveModel', expected: 'at most one of includeOptimizer and weightsOnly', received: 'both true', hint: 'weights-only files hold no training state.' });
   }
-  const topology = weightsOnly ? undefined : modelToTopology(model);
+  const ctx = new SaveContext(includeExpressions);
+  const topology = weightsOnly ? undefined : modelToTopology(model, ctx);
   const weights: NamedWeight[] = [];
   for (const v of model.weights) weights.push({ name: v.name, shape: [...v.shape], values: Float32Array.from(await v.value.data()), group: 'model' });
   const names = new Set(weights.map((w) => w.name));
@@ -55,12 +57,15 @@ export async function modelToArtifacts(model: Sequential, options: SaveOptions =
   }
   const artifacts: ModelArtifacts = { format: 'layers-model', generatedBy: KERAS_VERSION, convertedBy: null };
   if (topology) artifacts.modelTopology = topology;
+  const ours: Record<string, unknown> = { format_version: 1 };
   if (includeOptimizer) {
-    const state = await saveTrainingState(model);
+    const state = await saveTrainingState(model, ctx);
     weights.push(...state.weights);
     if (state.trainingConfig) artifacts.trainingConfig = state.trainingConfig;
-    artifacts.userDefinedMetadata = { [METADATA_KEY]: { format_version: 1, training: state.training } };
+    ours.training = state.training;
   }
+  if (ctx.hasExpressions) ours.expressions = ctx.expressions;
+  if (Object.keys(ours).length > 1) artifacts.userDefinedMetadata = { [METADATA_KEY]: ours };
   const { specs, data } = encodeWeights(weights);
   artifacts.weightSpecs = specs;
   artifacts.weightData = data;
@@ -191,11 +196,15 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, options: Loa
       hint: artifacts.modelTopology == null ? 'weights-only files load into an existing model with loadWeights(model, source).' : 'TF.js graph models cannot be loaded; convert to a Layers model.',
     });
   }
+  // Saved expressions of custom functions not registered here become known first, so their names resolve.
+  const ours = (artifacts.userDefinedMetadata as Record<string, unknown> | undefined)?.[METADATA_KEY] as Record<string, unknown> | undefined;
+  const ctx = new LoadContext(ours?.expressions);
+  ctx.registerActivations();
   const { name, layers } = layersFromTopology(artifacts.modelTopology);
   // Before any layer is built: the topology must create exactly the stored weights.
   const planned = plannedWeights(layers);
   if (planned) matchSpecs(planned, stored.filter((w) => w.group === 'model'), where, false);
-  const training = options.compile === false ? null : withCompileHint(() => readTrainingState(artifacts.userDefinedMetadata, artifacts.trainingConfig));
+  const training = options.compile === false ? null : withCompileHint(() => readTrainingState(artifacts.userDefinedMetadata, artifacts.trainingConfig, ctx));
   let model: Sequential;
   try {
     model = new Sequential(layers, name === undefined ? {} : { name });

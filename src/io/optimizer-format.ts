@@ -12,8 +12,11 @@
  * (`m = μ·m − lr·g; w += m`), so its slot is this library's divided by −lr. That conversion is used when
  * loading TF.js files; saving keeps SGD's own state (see `training-state.ts`).
  */
-import { invalid, describe } from '../errors';
-import { Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD, type LearningRateSchedule, type Optimizer } from '../optimizers';
+import { UnknownIdentifierError, ValueError, invalid, describe } from '../errors';
+import { Adadelta, Adagrad, Adam, AdamW, Optimizer, RMSprop, SGD, type LearningRateSchedule } from '../optimizers';
+import { ExpressionOptimizer } from '../optimizers/expression-optimizer';
+import type { LoadContext, SaveContext } from './custom-objects';
+import { registeredObject } from './object-registration';
 import { CosineDecay, ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay } from '../optimizers/schedules';
 import { camelKeys, snakeKeys } from './keras-names';
 
@@ -82,11 +85,21 @@ function learningRateFromJSON(value: unknown, where: string): number | LearningR
   return entry.make(camelKeys(v.config as Args));
 }
 
-/** This library's form of an optimizer. Throws for a custom learning-rate schedule (code cannot be stored). */
-export function optimizerToJSON(opt: Optimizer): { class_name: string; config: Record<string, unknown> } {
-  const className = KIND_TO_CLASS[opt.kind];
+/** The fields every optimizer's config has (camelCase). */
+const BASE_FIELDS = ['name', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm'];
+
+/**
+ * This library's form of an optimizer: a built-in by its class, a custom one by its registered key with
+ * its getConfig() (its rule stored too with includeExpressions, see custom-objects.ts). Throws for a custom
+ * learning-rate schedule (code cannot be stored).
+ */
+export function optimizerToJSON(opt: Optimizer, ctx: SaveContext): { class_name: string; config: Record<string, unknown> } {
+  const builtIn = Object.hasOwn(KIND_TO_CLASS, opt.kind) && !(opt instanceof ExpressionOptimizer);
+  const className = builtIn ? KIND_TO_CLASS[opt.kind] : ctx.optimizer(opt);
   const held = opt as unknown as Record<string, unknown>;
+  const own = builtIn ? {} : opt.getConfig();
   const config: Args = {
+    ...own,
     name: opt.name,
     learningRate: learningRateToJSON(opt.learningRateSchedule),
     weightDecay: opt.weightDecay,
@@ -94,24 +107,41 @@ export function optimizerToJSON(opt: Optimizer): { class_name: string; config: R
     clipvalue: opt.clipvalue || null,
     globalClipnorm: opt.globalClipnorm || null,
   };
-  for (const f of CLASSES[className].fields) config[f] = held[f];
+  if (builtIn) for (const f of CLASSES[className].fields) config[f] = held[f];
   return { class_name: className, config: snakeKeys(config) };
 }
 
-/** An optimizer from this library's form. */
-export function optimizerFromJSON(value: unknown, where: string): Optimizer {
+/**
+ * An optimizer from this library's form: a built-in; a custom class registered under its key, built
+ * with its saved config; or (includeExpressions) the saved rule.
+ */
+export function optimizerFromJSON(value: unknown, where: string, ctx: LoadContext): Optimizer {
   const v = value as Record<string, unknown> | null;
-  const entry = v && typeof v.class_name === 'string' && Object.hasOwn(CLASSES, v.class_name) ? CLASSES[v.class_name] : null;
-  if (!entry || typeof v!.config !== 'object' || v!.config === null) {
-    invalid({ what: 'optimizer', where, expected: `{ class_name: one of ${Object.keys(CLASSES).join(', ')}, config }`, received: describe(value) });
+  const className = v && typeof v.class_name === 'string' ? v.class_name : null;
+  const entry = className && Object.hasOwn(CLASSES, className) ? CLASSES[className] : null;
+  const registered = className && !entry ? registeredObject(className) : undefined;
+  const custom = typeof registered === 'function' && registered.prototype instanceof Optimizer ? (registered as new (args: Args) => Optimizer) : null;
+  const rule = className && !entry && !custom ? ctx.optimizerRule(className) : undefined;
+  if ((!entry && !custom && !rule) || typeof v!.config !== 'object' || v!.config === null) {
+    const isCustom = className?.includes('>');
+    invalid({
+      what: 'optimizer',
+      where,
+      expected: `{ class_name: one of ${Object.keys(CLASSES).join(', ')} or a registered custom optimizer, config }`,
+      received: describe(value),
+      hint: isCustom ? `register the class with keras.optimizers.register(${className!.slice(className!.indexOf('>') + 1)}) before loading, or save the model with { includeExpressions: true }.` : undefined,
+    }, isCustom ? UnknownIdentifierError : ValueError);
   }
   const c = camelKeys(v!.config as Args);
   const args: Args = {};
-  for (const key of ['name', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', ...entry.fields]) {
-    if (c[key] != null) args[key] = c[key];
-  }
+  const fields = entry ? [...BASE_FIELDS, ...entry.fields] : Object.keys(c).filter((k) => k !== 'learningRate');
+  for (const key of fields) if (c[key] != null) args[key] = c[key];
   args.learningRate = learningRateFromJSON(c.learningRate, where);
-  return entry.make(args);
+  if (entry) return entry.make(args);
+  if (custom) return new custom(args);
+  const base: Args = {};
+  for (const key of [...BASE_FIELDS, 'learningRate']) if (args[key] !== undefined) base[key] = args[key];
+  return new ExpressionOptimizer(rule!, base);
 }
 
 /** The TF.js optimizer computing the same update as `opt`, or null when TF.js has none. */

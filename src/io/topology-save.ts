@@ -13,6 +13,7 @@ import { Flatten } from '../layers/flatten';
 import { Input } from '../layers/input';
 import type { Layer } from '../layers/layer';
 import type { Sequential } from '../models/sequential';
+import { SaveContext } from './custom-objects';
 import { activationToKeras, initializerToKeras } from './keras-names';
 
 /** What `keras_version` says: the producer, as TF.js writes `tfjs-layers <version>`. */
@@ -40,14 +41,14 @@ const NO_REGULARIZERS = { kernel_regularizer: null, bias_regularizer: null, acti
 const NO_BN_REGULARIZERS = { beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null };
 
 /** The class-specific part of one layer's config. */
-function layerBody(layer: Layer, config: Record<string, unknown>): LayerJSON {
+function layerBody(layer: Layer, config: Record<string, unknown>, ctx: SaveContext): LayerJSON {
   const held = layer as unknown as Record<string, unknown>;
   if (layer instanceof Dense) {
     return {
       class_name: 'Dense',
       config: {
         units: layer.units,
-        activation: activationToKeras(layer.activation),
+        activation: activationToKeras(layer.activation, ctx),
         use_bias: layer.useBias,
         kernel_initializer: initializerToKeras(initializerOf(layer, config, 'kernelInitializer', held.kernelInitializer)),
         bias_initializer: initializerToKeras(initializerOf(layer, config, 'biasInitializer', held.biasInitializer)),
@@ -75,7 +76,7 @@ function layerBody(layer: Layer, config: Record<string, unknown>): LayerJSON {
     };
   }
   if (layer instanceof Dropout) return { class_name: 'Dropout', config: { rate: layer.rate, noise_shape: null, seed: layer.seed } };
-  if (layer instanceof Activation) return { class_name: 'Activation', config: { activation: activationToKeras(layer.activation) } };
+  if (layer instanceof Activation) return { class_name: 'Activation', config: { activation: activationToKeras(layer.activation, ctx) } };
   if (layer instanceof Flatten) return { class_name: 'Flatten', config: {} };
   return invalid({
     what: 'layer',
@@ -86,20 +87,20 @@ function layerBody(layer: Layer, config: Record<string, unknown>): LayerJSON {
 }
 
 /** The Keras JSON of one layer; `first` layers carry the model's input shape. */
-function layerToKeras(layer: Layer, first: boolean): LayerJSON {
+function layerToKeras(layer: Layer, first: boolean, ctx: SaveContext): LayerJSON {
   if (layer instanceof Input) {
     const shape = layer.declaredInputShape!;
     return { class_name: 'InputLayer', config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false, name: layer.name } };
   }
   const config = layer.getConfig();
-  const body = layerBody(layer, config);
+  const body = layerBody(layer, config, ctx);
   const head: Record<string, unknown> = { name: layer.name, trainable: layer.trainable, dtype: 'float32' };
   if (first && layer.declaredInputShape) head.batch_input_shape = [null, ...layer.declaredInputShape];
   return { class_name: body.class_name, config: { ...head, ...body.config } };
 }
 
 /** The model's `modelTopology`. Throws for layers this format does not cover and for duplicate layer names. */
-export function modelToTopology(model: Sequential): Record<string, unknown> {
+export function modelToTopology(model: Sequential, ctx: SaveContext = new SaveContext(false)): Record<string, unknown> {
   const stack = model.layerStack;
   const names = new Set<string>();
   for (const layer of stack) {
@@ -116,7 +117,7 @@ export function modelToTopology(model: Sequential): Record<string, unknown> {
   }
   return {
     class_name: 'Sequential',
-    config: { name: model.name, layers: stack.map((layer, i) => layerToKeras(layer, i === 0)) },
+    config: { name: model.name, layers: stack.map((layer, i) => layerToKeras(layer, i === 0, ctx)) },
     keras_version: KERAS_VERSION,
     backend: 'webgpu-keras',
   };

@@ -8,11 +8,13 @@
  * the slots use TF.js's names and order, so TF.js resumes from the same state; TF.js ignores optimizer
  * weights when there is no `trainingConfig`.
  */
-import { optimizerSlotNames, type LossKind, type MetricKind } from '../backend/backend';
 import { ValueError, describe, invalid } from '../errors';
 import type { Variable } from '../layers/variable';
 import { Loss } from '../losses';
+import { lookupCustomLoss } from '../losses/custom';
 import { Metric } from '../metrics';
+import { ExpressionMetric, lookupCustomMetric, metricFromFunction } from '../metrics/custom';
+import type { LoadContext, SaveContext } from './custom-objects';
 import type { Sequential } from '../models/sequential';
 import type { Optimizer } from '../optimizers';
 import { optimizerFromJSON, optimizerFromTfjs, optimizerToJSON, tfjsEquivalent, type TfjsOptimizer, type TfjsSlot } from './optimizer-format';
@@ -22,8 +24,9 @@ import type { NamedWeight } from './weights';
 /** Key of this library's entry in `userDefinedMetadata`. */
 export const METADATA_KEY = 'webgpu_keras';
 
-const LOSS_KINDS: LossKind[] = ['mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'];
-const METRIC_KINDS: MetricKind[] = ['binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mean_squared_error', 'mean_absolute_error', 'r2_score'];
+const BUILT_IN_LOSSES = new Set<string>(['mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy']);
+const LOSS_KINDS: string[] = ['mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'];
+const METRIC_KINDS: string[] = ['binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mean_squared_error', 'mean_absolute_error', 'r2_score'];
 /** Loss kinds TF.js knows under the same name, with default options only. */
 const TFJS_LOSSES = new Set(['mean_squared_error', 'mean_absolute_error', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy']);
 /** Metric names (normalised) → the name TF.js resolves to the same metric. */
@@ -31,6 +34,7 @@ const TFJS_METRICS: Record<string, string> = {
   accuracy: 'accuracy', acc: 'accuracy', binaryaccuracy: 'binary_accuracy', categoricalaccuracy: 'categorical_accuracy',
   meansquarederror: 'mse', mse: 'mse', meanabsoluteerror: 'mae', mae: 'mae',
 };
+const isBuiltInMetric = (m: Metric) => !(m instanceof ExpressionMetric) && METRIC_KINDS.includes(m.kind);
 const norm = (s: string) => s.replace(/[_\s-]/g, '').toLowerCase();
 
 /** What `saveModel` adds for the training state. */
@@ -43,7 +47,7 @@ export interface SavedTrainingState {
 
 /** This library's slot names of an optimizer, in the order of `slotTensors`. */
 function slotNames(opt: Optimizer): string[] {
-  return optimizerSlotNames(opt.kind, opt.getConfig() as Record<string, number>);
+  return opt.slotNames();
 }
 
 /**
@@ -64,11 +68,17 @@ function slotLayout(opt: Optimizer): { tfjs: boolean; slots: TfjsSlot[] } {
 }
 
 /** The training state of a compiled model, ready to store. */
-export async function saveTrainingState(model: Sequential): Promise<SavedTrainingState> {
+export async function saveTrainingState(model: Sequential, ctx: SaveContext): Promise<SavedTrainingState> {
   const { optimizer, loss, metricIdentifiers } = model.requireCompiled('saveModel with includeOptimizer');
-  const optimizerJSON = optimizerToJSON(optimizer);
-  const metrics = metricIdentifiers.map((m) => (typeof m === 'string' ? m : { kind: m.kind, name: m.name, threshold: m.options.threshold }));
-  const lossJSON = { kind: loss.kind, name: loss.name, from_logits: loss.options.fromLogits, delta: loss.options.delta, epsilon: loss.options.epsilon, label_smoothing: loss.options.labelSmoothing };
+  const optimizerJSON = optimizerToJSON(optimizer, ctx);
+  const metrics = metricIdentifiers.map((id) => {
+    if (typeof id === 'string') return id;
+    const m = id instanceof Metric ? id : metricFromFunction(id, 'saveModel');
+    return isBuiltInMetric(m) ? { kind: m.kind, name: m.name, threshold: m.options.threshold } : { kind: ctx.metric(m), name: m.name, custom: true };
+  });
+  const lossJSON = BUILT_IN_LOSSES.has(loss.kind)
+    ? { kind: loss.kind, name: loss.name, from_logits: loss.options.fromLogits, delta: loss.options.delta, epsilon: loss.options.epsilon, label_smoothing: loss.options.labelSmoothing }
+    : { kind: ctx.loss(loss), name: loss.name, custom: true };
   const trainable = model.trainableWeights;
   const layout = slotLayout(optimizer);
   const weights: NamedWeight[] = [{ name: 'iter', shape: [], values: Int32Array.of(optimizer.iterations), group: 'optimizer' }];
@@ -96,31 +106,39 @@ export async function saveTrainingState(model: Sequential): Promise<SavedTrainin
   return { training, trainingConfig, weights };
 }
 
-function lossFromJSON(value: unknown): Loss {
+function lossFromJSON(value: unknown, ctx: LoadContext): Loss {
   const v = value as Record<string, unknown> | null;
-  if (!v || !LOSS_KINDS.includes(v.kind as LossKind)) invalid({ what: 'loss', where: 'loadModel', expected: `{ kind: one of ${LOSS_KINDS.join(', ')} }`, received: describe(value) });
+  if (v && v.custom === true && typeof v.kind === 'string') {
+    const key = v.kind;
+    return ctx.loss(key, typeof v.name === 'string' ? v.name : key, () => lookupCustomLoss(key, 'loadModel'));
+  }
+  if (!v || !LOSS_KINDS.includes(v.kind as string)) invalid({ what: 'loss', where: 'loadModel', expected: `{ kind: one of ${LOSS_KINDS.join(', ')} }`, received: describe(value) });
   const options = { fromLogits: Boolean(v.from_logits), delta: Number(v.delta ?? 1), epsilon: Number(v.epsilon ?? 1e-7), labelSmoothing: Number(v.label_smoothing ?? 0) };
   for (const [key, n] of Object.entries(options)) {
     if (typeof n === 'number' && !(Number.isFinite(n) && n >= 0)) invalid({ what: `loss option ${key}`, where: 'loadModel', expected: 'a non-negative finite number', received: describe(n) });
   }
-  return new Loss(v.kind as LossKind, typeof v.name === 'string' ? v.name : (v.kind as string), options);
+  return new Loss(v.kind as string, typeof v.name === 'string' ? v.name : (v.kind as string), options);
 }
 
-function metricFromJSON(value: unknown): string | Metric {
+function metricFromJSON(value: unknown, ctx: LoadContext): string | Metric {
   if (typeof value === 'string') return value;
   const v = value as Record<string, unknown> | null;
-  if (!v || !METRIC_KINDS.includes(v.kind as MetricKind)) invalid({ what: 'metric', where: 'loadModel', expected: `a name or { kind: one of ${METRIC_KINDS.join(', ')} }`, received: describe(value) });
-  return new Metric(v.kind as MetricKind, String(v.name ?? v.kind), { threshold: Number(v.threshold ?? 0.5) });
+  if (v && v.custom === true && typeof v.kind === 'string') {
+    const key = v.kind;
+    return ctx.metric(key, typeof v.name === 'string' ? v.name : key, () => lookupCustomMetric(key, 'loadModel'));
+  }
+  if (!v || !METRIC_KINDS.includes(v.kind as string)) invalid({ what: 'metric', where: 'loadModel', expected: `a name or { kind: one of ${METRIC_KINDS.join(', ')} }`, received: describe(value) });
+  return new Metric(v.kind as string, String(v.name ?? v.kind), { threshold: Number(v.threshold ?? 0.5) });
 }
 
 /** The compile arguments and slot layout stored in artifacts, or null when they hold no training state. */
-export function readTrainingState(metadata: unknown, trainingConfig: unknown): { optimizer: Optimizer; loss: string | Loss; metrics: (string | Metric)[]; tfjsLayout: boolean } | null {
+export function readTrainingState(metadata: unknown, trainingConfig: unknown, ctx: LoadContext): { optimizer: Optimizer; loss: string | Loss; metrics: (string | Metric)[]; tfjsLayout: boolean } | null {
   const ours = (metadata as Record<string, unknown> | undefined)?.[METADATA_KEY] as Record<string, unknown> | undefined;
   const saved = ours?.training as Record<string, unknown> | undefined;
   if (saved) {
     if (!Array.isArray(saved.metrics)) invalid({ what: 'metrics', where: 'loadModel', expected: 'an array', received: describe(saved.metrics) });
-    const optimizer = optimizerFromJSON(saved.optimizer, 'loadModel');
-    return { optimizer, loss: lossFromJSON(saved.loss), metrics: saved.metrics.map(metricFromJSON), tfjsLayout: saved.slot_layout === 'tfjs' };
+    const optimizer = optimizerFromJSON(saved.optimizer, 'loadModel', ctx);
+    return { optimizer, loss: lossFromJSON(saved.loss, ctx), metrics: saved.metrics.map((m) => metricFromJSON(m, ctx)), tfjsLayout: saved.slot_layout === 'tfjs' };
   }
   if (trainingConfig == null) return null;
   const tc = trainingConfig as Record<string, unknown>;

@@ -109,6 +109,13 @@ export interface SaveOptions {
   includeOptimizer?: boolean;
   /** Save only the weights (no topology); load them back with `loadWeights(model, source)`. Default false. */
   weightsOnly?: boolean;
+  /**
+   * Also store the traced expressions of the model's custom activations (and, with `includeOptimizer`, of
+   * its custom loss, metrics and optimizer rule), so the model loads where they are not registered.
+   * Without it, custom functions are saved by their registered names only (`'Custom>my_mish'`), and an
+   * unregistered one cannot be saved. Default false.
+   */
+  includeExpressions?: boolean;
 }
 
 /**

@@ -22,7 +22,7 @@ export class Activation extends Layer {
 
   forward(x: Tensor, ctx: RunContext): Tensor {
     this.lastInput = x;
-    if (this.activation.name === 'linear') return (this.lastY = x);
+    if (this.activation.identity) return (this.lastY = x);
     const y = this.buffers.get(ctx.backend, 'y', x.shape, x.dtype);
     ctx.backend.activation(x, y, this.activation);
     return (this.lastY = y);
@@ -35,7 +35,7 @@ export class Activation extends Layer {
   /** @internal See `Dense.backwardFrom`. */
   backwardFrom(dy: Tensor, ctx: RunContext, needInputGrad: boolean, gradIsPreActivation: boolean): Tensor | null {
     if (!needInputGrad) return null;
-    if (gradIsPreActivation || this.activation.name === 'linear') return dy;
+    if (gradIsPreActivation || this.activation.identity) return dy;
     const dx = this.buffers.get(ctx.backend, 'dx', dy.shape, dy.dtype);
     ctx.backend.activationBackward(dy, this.lastInput!, this.lastY!, dx, this.activation);
     return dx;

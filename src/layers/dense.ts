@@ -100,7 +100,7 @@ export class Dense extends Layer {
     this.checkInput(x);
     const rows = x.shape[0];
     const y = this.buffers.get(ctx.backend, 'y', [rows, this.units], x.dtype);
-    const linear = this.activation.name === 'linear';
+    const linear = this.activation.identity;
     const keepZ = ctx.training || ctx.backwardFollows || ctx.logitsLayer === this;
     const z = keepZ && !linear ? this.buffers.get(ctx.backend, 'z', [rows, this.units], x.dtype) : null;
     ctx.backend.matmul(x, this.kernel!.value, y, {
@@ -127,7 +127,7 @@ export class Dense extends Layer {
     const x = this.lastInput!;
     const rows = x.shape[0];
     let dz = grad;
-    if (!gradIsPreActivation && this.activation.name !== 'linear') {
+    if (!gradIsPreActivation && !this.activation.identity) {
       dz = this.buffers.get(backend, 'dz', [rows, this.units], grad.dtype);
       backend.activationBackward(grad, this.lastZ!, this.lastY!, dz, this.activation);
     }

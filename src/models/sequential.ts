@@ -8,13 +8,14 @@ import type { Callback } from '../callbacks/callback';
 import type { History } from '../callbacks/history';
 import { getFloatx } from '../config';
 import { ShapeError, StateError, ValueError, describe, invalid, received } from '../errors';
+import { input, unaryOp } from '../expr/expr';
 import { Activation } from '../layers/activation';
 import { Dense } from '../layers/dense';
 import { Input } from '../layers/input';
 import { Layer } from '../layers/layer';
 import type { Variable } from '../layers/variable';
-import { getLoss, type Loss, type LossName } from '../losses';
-import { checkMetricIdentifier, type Metric, type MetricName } from '../metrics';
+import { getLoss, type Loss, type LossFunction, type LossName } from '../losses';
+import { checkMetricIdentifier, type MetricIdentifier } from '../metrics';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../optimizers';
 import { shapesEqual, sizeOf } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
@@ -30,17 +31,17 @@ import { formatSummary } from './summary';
 export interface CompileArgs {
   /** Optimizer name (Keras defaults) or instance (default `'rmsprop'`, as Keras). */
   optimizer?: OptimizerName | Optimizer;
-  /** Loss name or instance (required). */
-  loss: LossName | Loss;
-  /** Metric names or instances, e.g. `['accuracy']`. */
-  metrics?: (MetricName | Metric)[];
+  /** Loss name, instance, or a function `(yTrue, yPred) => …` written with `keras.ops` (required). */
+  loss: LossName | Loss | LossFunction;
+  /** Metric names, instances or functions `(yTrue, yPred) => …`, e.g. `['accuracy', logCosh]`. */
+  metrics?: MetricIdentifier[];
 }
 
 /** @internal What `compile` resolved. */
 export interface CompiledState {
   optimizer: Optimizer;
   loss: Loss;
-  metricIdentifiers: (string | Metric)[];
+  metricIdentifiers: MetricIdentifier[];
 }
 
 let modelCounter = 0;
@@ -215,9 +216,12 @@ export class Sequential {
     const loss = this.compiled?.loss;
     const last = this.stack[this.stack.length - 1];
     if (!loss || loss.options.fromLogits || !(last instanceof Dense || last instanceof Activation)) return null;
-    const act = last.activation.name;
+    if (!loss.logitsProgram()) return null;
+    const act = last.activation;
     const categorical = loss.kind === 'categorical_crossentropy' || loss.kind === 'sparse_categorical_crossentropy';
-    if ((categorical && act === 'softmax') || (loss.kind === 'binary_crossentropy' && act === 'sigmoid')) return last;
+    // By what the activation computes, not its name: a custom (x) => ops.sigmoid(x) fuses too.
+    const sigmoid = act.forward === unaryOp('sigmoid', input('x'));
+    if ((categorical && act.rowwise === 'softmax') || (loss.kind === 'binary_crossentropy' && sigmoid)) return last;
     return null;
   }
 

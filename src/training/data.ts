@@ -103,7 +103,7 @@ export async function prepareTargets(model: Sequential, loss: Loss, y: TensorLik
   const units = sizeOf(model.outputShape!);
   if (ArrayBuffer.isView(y)) {
     const len = host.values.length;
-    host.shape = loss.kind === 'sparse_categorical_crossentropy' || units === 1 ? [len] : [len / units, units];
+    host.shape = loss.sparseLabels || units === 1 ? [len] : [len / units, units];
   }
   if ((host.shape[0] ?? 0) !== n) {
     throw new ShapeError(
@@ -113,7 +113,7 @@ export async function prepareTargets(model: Sequential, loss: Loss, y: TensorLik
   }
   const cols = host.shape.length === 1 ? 1 : sizeOf(host.shape.slice(1));
   checkFinite(host.values, host.shape, what, where, getFloatx());
-  if (loss.kind === 'sparse_categorical_crossentropy') {
+  if (loss.sparseLabels) {
     if (cols !== 1) {
       throw new ShapeError(`Invalid ${what} for ${where}: expected integer class labels, shape [${n}] or [${n}, 1], for sparse_categorical_crossentropy. Received: shape [${host.shape}].\nhint: use categorical_crossentropy for one-hot targets.`);
     }

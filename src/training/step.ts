@@ -4,6 +4,7 @@
  * optimizer update. Nothing here reads from the device.
  */
 import type { Backend } from '../backend/backend';
+import { metricStateSize } from '../expr/functions';
 import type { Logs } from '../callbacks/callback';
 import { Activation } from '../layers/activation';
 import { BufferCache } from '../layers/buffer-cache';
@@ -28,7 +29,7 @@ export class Accumulators {
     dtype: 'float32' | 'float64',
   ) {
     this.loss = backend.alloc([2], dtype);
-    this.metrics = metricList.map((m) => backend.alloc([backend.metricStateSize(m.kind, cols)], dtype));
+    this.metrics = metricList.map((m) => backend.alloc([metricStateSize(m.program(), cols)], dtype));
   }
 
   reset(): void {
@@ -95,10 +96,11 @@ export class StepPlan {
   accumulate(output: Tensor, y: Tensor, acc: Accumulators, withGrad: boolean): Tensor | null {
     const loss = this.loss!;
     const grad = withGrad ? this.buffers.get(this.backend, 'dloss', output.shape, output.dtype) : null;
+    // A fused softmax/sigmoid output layer: the loss (and its gradient) comes from the logits.
     const logits = this.fused?.preActivation ?? null;
-    const options = logits ? { ...loss.options, fromLogits: true } : loss.options;
-    this.backend.loss(loss.kind, logits ?? output, y, options, acc.loss, grad);
-    this.metrics.forEach((m, i) => this.backend.metric(m.kind, output, y, m.options, acc.metrics[i]));
+    const program = logits ? loss.logitsProgram()! : loss.program();
+    this.backend.loss(program, logits ?? output, y, acc.loss, grad);
+    this.metrics.forEach((m, i) => this.backend.metric(m.program(), output, y, acc.metrics[i]));
     return grad;
   }
 

@@ -15,16 +15,21 @@ export function toSnakeCase(name: string): string {
 }
 
 /**
- * Look `name` up in a table keyed by canonical snake_case names plus aliases; throws an
- * UnknownIdentifierError that lists the valid names.
+ * Look `name` up in a table keyed by canonical snake_case names plus aliases, then through `custom` (the
+ * registered custom objects); throws an UnknownIdentifierError that lists the valid names and, for a
+ * custom name (`'package>name'`), says what to register.
  */
-export function lookupIdentifier<T>(table: Record<string, T>, name: unknown, what: string, where: string): T {
+export function lookupIdentifier<T>(table: Record<string, T>, name: unknown, what: string, where: string, custom?: (name: string) => T | undefined): T {
   if (typeof name === 'string') {
     const wanted = normalizeIdentifier(name);
     for (const [key, value] of Object.entries(table)) if (normalizeIdentifier(key) === wanted) return value;
+    const found = custom?.(name);
+    if (found !== undefined) return found;
   }
   const valid = Object.keys(table).map((k) => `'${k}'`).join(', ');
+  const registered = typeof name === 'string' && name.includes('>');
   throw new UnknownIdentifierError(
-    `Invalid ${what} for ${where}: expected one of ${valid} (snake_case or camelCase). Received: ${describe(name)}.`,
+    `Invalid ${what} for ${where}: expected one of ${valid} (snake_case or camelCase). Received: ${describe(name)}.` +
+      (registered ? `\nhint: '${name}' is a custom ${what}: register it (keras.${what === 'loss' ? 'losses' : `${what}s`}.register('${name.slice(name.indexOf('>') + 1)}', …)) before loading, or save the model with { includeExpressions: true }.` : ''),
   );
 }

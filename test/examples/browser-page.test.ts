@@ -89,6 +89,26 @@ describe.skipIf(!runs)('the browser example page', () => {
     await page.close();
   });
 
+  it('trains with a custom activation typed as a formula, on the CPU and on WebGPU, and shows its derivative', async () => {
+    for (const backend of ['cpu', 'webgpu']) {
+      const { page, pageErrors } = await open();
+      const fields = { backend, epochs: '2', batchSize: '64', activation: 'custom', customActivation: 'x * tanh(softplus(x))' };
+      const state = await train(page, fields);
+      expect(state, (await page.textContent('#error')) ?? '').toBe('done');
+      await expectTrained(page, 2);
+      expect(await page.textContent('#formulaInfo')).toBe('f(x) = x * tanh(softplus(x));  f′(x) = tanh(softplus(x)) + x * (1 - tanh(softplus(x)) * tanh(softplus(x))) * sigmoid(x)');
+      expect(pageErrors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('shows a formula it cannot parse on the page, with the column', async () => {
+    const { page } = await open();
+    expect(await train(page, { backend: 'cpu', activation: 'custom', customActivation: 'x * alert(1)' })).toBe('error');
+    expect(await page.textContent('#error')).toMatch(/Invalid formula for keras\.activations\.fromFormula: expected an elementwise keras\.ops function .* at column 5/);
+    await page.close();
+  });
+
   it('stays responsive while training: Stop ends a long run', async () => {
     const { page } = await open();
     await page.selectOption('#backend', 'cpu');

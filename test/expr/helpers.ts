@@ -24,8 +24,8 @@ export function jsFunction(e: Expr, inputs: string[], scalars: Record<string, nu
 
 /**
  * f′(x) by central differences at steps h and h/2 combined by Richardson extrapolation (truncation
- * O(h⁴)), with a bound on its rounding error, 8ε·max|f|/h (a difference of nearly equal values of a
- * nearly flat f resolves no better). The step is 1e-5 of |x| (at least 1e-7), and 1e-3 of the distance
+ * O(h⁴)), with a bound on its rounding error: 8ε·max|f|/h (a difference of nearly equal values of a
+ * nearly flat f resolves no better) plus the rounding of x ± h itself, 8ε|x|/h relative. The step is 1e-5 of |x| (at least 1e-7), and 1e-3 of the distance
  * to the nearest kink (or edge of the domain) at most, so a difference never straddles one and the
  * function is smooth on its scale.
  */
@@ -34,7 +34,10 @@ export function numericDerivative(f: (x: number) => number, x: number, kinks: re
   for (const k of kinks) if (k !== x) h = Math.min(h, Math.abs(x - k) * 1e-3);
   const c = (s: number) => (f(x + s) - f(x - s)) / (2 * s);
   const scale = Math.max(Math.abs(f(x - h)), Math.abs(f(x + h)), Math.abs(f(x)));
-  return { value: (4 * c(h / 2) - c(h)) / 3, rounding: (8 * 2 ** -52 * scale) / (h / 2) };
+  const value = (4 * c(h / 2) - c(h)) / 3;
+  // x ± h is itself rounded (to ε|x|): a relative error of ε|x|/h in the step.
+  const step = (4 * 2 ** -52 * Math.abs(x)) / (h / 2);
+  return { value, rounding: (8 * 2 ** -52 * scale) / (h / 2) + step * Math.abs(value) };
 }
 
 /** Points of a derivative check: a spread over [lo, hi], ±80 and tiny magnitudes where in range, and both sides of each kink. */

@@ -8,7 +8,8 @@
  * Tolerance: 1e-6 relative (float32 logarithms); the old float64 bounds were off by 1 % and 19 % here.
  */
 import { expect, it } from 'vitest';
-import type { LossKind } from '../../src/backend/backend';
+import { Loss } from '../../src/losses';
+import { BinaryAccuracy } from '../../src/metrics';
 import { describeEachBackend } from '../setup/each-backend';
 
 const f = Math.fround;
@@ -17,12 +18,12 @@ const HI = f(1 - 1e-7);
 
 describeEachBackend('Keras 3 numbers in float32', (ctx) => {
   /** The summed loss of one batch of probabilities (no gradient). */
-  async function lossSum(kind: LossKind, yPred: number[][], yTrue: number[][]): Promise<number> {
+  async function lossSum(kind: string, yPred: number[][], yTrue: number[][]): Promise<number> {
     const b = ctx.backend();
     const pred = b.upload(yPred.flat(), [yPred.length, yPred[0].length], 'float32');
     const truth = b.upload(yTrue.flat(), [yTrue.length, yTrue[0].length], 'float32');
     const acc = b.alloc([2], 'float32');
-    b.loss(kind, pred, truth, { fromLogits: false, delta: 1, epsilon: 1e-7, labelSmoothing: 0 }, acc, null);
+    b.loss(new Loss(kind, kind, { epsilon: 1e-7 }).program(), pred, truth, acc, null);
     const [sum] = await acc.data();
     for (const t of [pred, truth, acc]) t.dispose();
     return sum;
@@ -46,7 +47,7 @@ describeEachBackend('Keras 3 numbers in float32', (ctx) => {
     const pred = b.upload([0.3, 0.30000004, 0.2], [3, 1], 'float32');
     const truth = b.upload([0, 1, 0], [3, 1], 'float32');
     const acc = b.alloc([2], 'float32');
-    b.metric('binary_accuracy', pred, truth, { threshold: 0.3 }, acc);
+    b.metric(new BinaryAccuracy({ threshold: 0.3 }).program(), pred, truth, acc);
     expect(Array.from(await acc.data())).toEqual([3, 3]);
     for (const t of [pred, truth, acc]) t.dispose();
   });

@@ -8,7 +8,7 @@
  * kinks (MAE at 0, Huber at ±delta) and from the clipping thresholds.
  */
 import { describe, expect, it } from 'vitest';
-import type { LossOptions } from '../../src/backend/backend';
+import type { LossOptions } from '../../src/losses';
 import { CpuBackend } from '../../src/backend/cpu/cpu-backend';
 import { UnknownIdentifierError, ValueError } from '../../src/errors';
 import {
@@ -44,7 +44,7 @@ async function evaluate(loss: Loss, yPred: number[][], yTrue: number[][]): Promi
   const truth = matrix(yTrue);
   const accumulator = backend.alloc([2], 'float64');
   const grad = backend.alloc(pred.shape, 'float64');
-  backend.loss(loss.kind, pred, truth, loss.options, accumulator, grad);
+  backend.loss(loss.program(), pred, truth, accumulator, grad);
   const [sum, count] = await accumulator.data();
   const result = { sum, count, grad: Array.from(await grad.data()) };
   for (const t of [pred, truth, accumulator, grad]) t.dispose();
@@ -206,8 +206,8 @@ describe('loss accumulator', () => {
   it('adds each batch to [sum, count] across calls', async () => {
     const loss = new MeanSquaredError();
     const accumulator = backend.alloc([2], 'float64');
-    backend.loss(loss.kind, matrix([[1], [2]]), matrix([[0], [0]]), loss.options, accumulator, null);
-    backend.loss(loss.kind, matrix([[3], [-1], [0.5]]), matrix([[1], [1], [0.5]]), loss.options, accumulator, null);
+    backend.loss(loss.program(), matrix([[1], [2]]), matrix([[0], [0]]), accumulator, null);
+    backend.loss(loss.program(), matrix([[3], [-1], [0.5]]), matrix([[1], [1], [0.5]]), accumulator, null);
     // batch 1: 1 + 4; batch 2: 4 + 4 + 0
     const [sum, count] = await accumulator.data();
     expectClose(sum, 13);

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backend/cpu/cpu-backend';
+import { metricStateSize } from '../../src/expr/functions';
 import { UnknownIdentifierError, ValueError } from '../../src/errors';
 import {
   BinaryAccuracy,
@@ -32,10 +33,10 @@ type Batch = { yPred: number[][]; yTrue: number[][] };
 /** The metric's accumulator after adding every batch, in order. */
 async function accumulate(metric: Metric, batches: Batch[]): Promise<number[]> {
   const cols = batches[0].yPred[0].length;
-  const state = backend.alloc([backend.metricStateSize(metric.kind, cols)], 'float64');
+  const state = backend.alloc([metricStateSize(metric.program(), cols)], 'float64');
   for (const { yPred, yTrue } of batches) {
     const [pred, truth] = [matrix(yPred), matrix(yTrue)];
-    backend.metric(metric.kind, pred, truth, metric.options, state);
+    backend.metric(metric.program(), pred, truth, state);
     pred.dispose();
     truth.dispose();
   }
@@ -184,7 +185,7 @@ describe('metric state', () => {
     ['r2_score', 1, 4],
     ['r2_score', 3, 10],
   ] as const)('%s over %i output column(s) keeps %i numbers', (kind, cols, size) => {
-    expect(backend.metricStateSize(kind, cols)).toBe(size);
+    expect(metricStateSize(new Metric(kind, kind).program(), cols)).toBe(size);
   });
 
   it('the result of an empty accumulator is 0', () => {

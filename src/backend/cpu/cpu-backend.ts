@@ -4,7 +4,7 @@
  * Work happens immediately, so `flush` and `sync` have nothing to do. Float32 by default; float64 on
  * request (the finite-difference gradient checks run in float64).
  */
-import type { ActivationSpec } from '../../activations';
+import type { ElementwiseFn, MetricProgram, RowProgram, UpdateRule } from '../../expr/functions';
 import { Tensor } from '../../tensor/tensor';
 import type {
   Backend,
@@ -14,23 +14,19 @@ import type {
   DType,
   DropoutOptions,
   FloatArray,
-  LossKind,
-  LossOptions,
   MatmulOptions,
-  MetricKind,
-  MetricOptions,
-  OptimizerKind,
   OptimizerStep,
   TypedArray,
 } from '../backend';
 import { rowsCols } from '../checks';
-import { activationBackward, activationForward } from './activation-math';
+import { activationBackward, activationForward } from './activation';
+import { CodeCache } from './code-cache';
+import { resolveCpuFlags, type CpuFlags } from './flags';
 import { batchNormBackward, batchNormForward } from './batchnorm-math';
 import { dropoutBackward, dropoutForward } from './dropout-math';
-import { lossForwardBackward } from './loss-math';
 import { matmul } from './matmul';
-import { metricStateSize, metricUpdate } from './metric-math';
-import { optimizerUpdate } from './optimizer-math';
+import { metricForward, rowsForward } from './rows';
+import { optimizerUpdate } from './optimizer';
 
 const ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
 
@@ -43,12 +39,23 @@ function farr(t: Tensor): FloatArray {
   return arr(t) as FloatArray;
 }
 
+
+export type { CpuFlags } from './flags';
+
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly floatDtypes = ['float32', 'float64'] as const;
   readonly readsAreCheap: boolean = true;
+  /** The tunables; `printCode` may be changed at any time. */
+  readonly flags: CpuFlags;
+  private readonly code: CodeCache;
   private live = 0;
   private bytes = 0;
+
+  constructor(flags: Partial<CpuFlags> = {}) {
+    this.flags = resolveCpuFlags(flags);
+    this.code = new CodeCache(() => this.flags.printCode);
+  }
 
   alloc(shape: readonly number[], dtype: DType): Tensor {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -117,18 +124,18 @@ export class CpuBackend implements Backend {
         for (let c = 0; c < n; c++) pre[row + c] += bv[c];
       }
     }
-    if (activation && activation.name !== 'linear') activationForward(activation, pre, farr(out), m, n);
+    if (activation && !activation.identity) activationForward(this.code, activation, pre, farr(out), m, n);
     else if (pre !== farr(out)) farr(out).set(pre);
   }
 
-  activation(x: Tensor, out: Tensor, activation: ActivationSpec): void {
+  activation(x: Tensor, out: Tensor, activation: ElementwiseFn): void {
     const [rows, cols] = rowsCols(x);
-    activationForward(activation, farr(x), farr(out), rows, cols);
+    activationForward(this.code, activation, farr(x), farr(out), rows, cols);
   }
 
-  activationBackward(dy: Tensor, z: Tensor, y: Tensor, out: Tensor, activation: ActivationSpec): void {
+  activationBackward(dy: Tensor, z: Tensor, y: Tensor, out: Tensor, activation: ElementwiseFn): void {
     const [rows, cols] = rowsCols(dy);
-    activationBackward(activation, farr(dy), farr(z), farr(y), farr(out), rows, cols);
+    activationBackward(this.code, activation, farr(dy), farr(z), farr(y), farr(out), rows, cols);
   }
 
   sumRows(x: Tensor, out: Tensor): void {
@@ -169,22 +176,18 @@ export class CpuBackend implements Backend {
     batchNormBackward(...args, options.training);
   }
 
-  loss(kind: LossKind, yPred: Tensor, yTrue: Tensor, options: LossOptions, accumulator: Tensor, grad: Tensor | null): void {
+  loss(loss: RowProgram, yPred: Tensor, yTrue: Tensor, accumulator: Tensor, grad: Tensor | null): void {
     const [rows, cols] = rowsCols(yPred);
-    lossForwardBackward(kind, farr(yPred), farr(yTrue), rows, cols, options, farr(accumulator), grad ? farr(grad) : null);
+    rowsForward(this.code, loss, farr(yPred), farr(yTrue), rows, cols, farr(accumulator), grad ? farr(grad) : null);
   }
 
-  metricStateSize(kind: MetricKind, cols: number): number {
-    return metricStateSize(kind, cols);
-  }
-
-  metric(kind: MetricKind, yPred: Tensor, yTrue: Tensor, options: MetricOptions, accumulator: Tensor): void {
+  metric(metric: MetricProgram, yPred: Tensor, yTrue: Tensor, accumulator: Tensor): void {
     const [rows, cols] = rowsCols(yPred);
-    metricUpdate(kind, farr(yPred), farr(yTrue), rows, cols, options, farr(accumulator));
+    metricForward(this.code, metric, farr(yPred), farr(yTrue), rows, cols, farr(accumulator));
   }
 
-  optimizerUpdate(kind: OptimizerKind, params: Tensor[], grads: Tensor[], slots: Tensor[][], step: OptimizerStep): void {
-    optimizerUpdate(kind, params.map(farr), grads.map(farr), slots.map((s) => s.map(farr)), step);
+  optimizerUpdate(rule: UpdateRule, params: Tensor[], grads: Tensor[], slots: Tensor[][], step: OptimizerStep): void {
+    optimizerUpdate(this.code, rule, params.map(farr), grads.map(farr), slots.map((s) => s.map(farr)), step);
   }
 
   dispose(): void {}

@@ -43,7 +43,7 @@ const KNOWN = Object.keys(DEFAULT_WASM_FLAGS);
  */
 export function resolveWasmFlags(flags: object | undefined): WasmFlags {
   const given = checkOptions(flags as Record<string, unknown> | undefined, 'the wasm backend flags', {
-    known: [...KNOWN, ...Object.keys(WEBGPU_FLAGS)],
+    known: [...KNOWN, ...Object.keys(WEBGPU_FLAGS), 'printCode'],
   });
   const out: WasmFlags = { ...DEFAULT_WASM_FLAGS };
   for (const key of KNOWN) if (given[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = given[key];

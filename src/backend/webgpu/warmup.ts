@@ -9,35 +9,30 @@
  * - `WebGpuBackend.compileAhead(run)` swaps its runner for a recording one while `run` does one step of
  *   a model, and compiles exactly what that step records.
  */
-import type { ActivationSpec } from '../../activations';
-import { activationNames } from '../../activations';
-import { ACTIVATION_DEFS } from '../../activations/specs';
-import type { LossKind, MetricKind, OptimizerKind } from '../backend';
+import { activationNames, getActivation } from '../../activations';
+import { Loss } from '../../losses';
+import { Metric } from '../../metrics';
+import { Adadelta, Adagrad, Adam, RMSprop, SGD, type Optimizer } from '../../optimizers';
 import { signatureOf, type GpuBuffer, type KernelCall, type Runner } from './kernel-runner';
 import { activationBackward, activationForward, softmaxBackward, softmaxForward } from './kernels/activation';
 import { batchNormBackward, batchNormForward } from './kernels/batchnorm';
 import { dropout } from './kernels/dropout';
-import { loss } from './kernels/loss';
 import { matmul, type MatmulKernel } from './kernels/matmul';
 import { copyWords, fillWords, gatherRows } from './kernels/memory';
-import { metric } from './kernels/metric';
+import { metric, rows } from './kernels/rows';
 import { optimizerUpdate } from './kernels/optimizer';
 import { accumulateSum, sumRows, sumSquares } from './kernels/reduce';
 import type { BindingSignature } from './pipeline-cache';
 
-const LOSSES: LossKind[] = ['mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'];
-const METRICS: MetricKind[] = ['binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mean_squared_error', 'mean_absolute_error', 'r2_score'];
-const OPTIMIZERS: [OptimizerKind, Record<string, number>][] = [
-  ['sgd', {}], ['sgd', { momentum: 0.9 }], ['sgd', { momentum: 0.9, nesterov: 1 }],
-  ['rmsprop', { rho: 0.9 }], ['rmsprop', { momentum: 0.9 }], ['rmsprop', { centered: 1 }], ['rmsprop', { momentum: 0.9, centered: 1 }],
-  ['adagrad', {}], ['adadelta', {}], ['adam', {}], ['adam', { amsgrad: 1 }],
+const LOSSES = ['mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'];
+const METRICS = ['binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mean_squared_error', 'mean_absolute_error', 'r2_score'];
+type Clip = { clipnorm?: number };
+const OPTIMIZERS: ((clip: Clip) => Optimizer)[] = [
+  (c) => new SGD(c), (c) => new SGD({ momentum: 0.9, ...c }), (c) => new SGD({ momentum: 0.9, nesterov: true, ...c }),
+  (c) => new RMSprop(c), (c) => new RMSprop({ momentum: 0.9, ...c }), (c) => new RMSprop({ centered: true, ...c }),
+  (c) => new RMSprop({ momentum: 0.9, centered: true, ...c }), (c) => new Adagrad(c), (c) => new Adadelta(c), (c) => new Adam(c),
+  (c) => new Adam({ amsgrad: true, ...c }),
 ];
-
-function defaults(name: ActivationSpec['name']): ActivationSpec {
-  const params: Record<string, number> = {};
-  for (const [key, rule] of Object.entries(ACTIVATION_DEFS[name].params)) params[key] = rule.default;
-  return { name, params };
-}
 
 /** A kernel call with the layout signature of its bindings. */
 export type RecordedCall = KernelCall & { signature: BindingSignature };
@@ -91,8 +86,8 @@ export function warmupCalls(stub: GpuBuffer, kernel: MatmulKernel): RecordedCall
   const s = stub;
   for (const name of activationNames()) {
     if (name === 'softmax' || name === 'linear') continue;
-    activationForward(k, defaults(name), s, s, 1);
-    activationBackward(k, defaults(name), s, s, s, s, 1);
+    activationForward(k, getActivation(name), s, s, 1);
+    activationBackward(k, getActivation(name), s, s, s, s, 1);
   }
   softmaxForward(k, s, s, 1, 1);
   softmaxBackward(k, s, s, s, 1, 1);
@@ -100,18 +95,18 @@ export function warmupCalls(stub: GpuBuffer, kernel: MatmulKernel): RecordedCall
   for (const transposeA of [false, true]) {
     for (const transposeB of [false, true]) {
       for (const [bias, pre, act] of [[s, s, 'relu'], [s, null, 'relu'], [s, null, null], [null, null, null]] as const) {
-        const activation = act ? defaults(act) : null;
+        const activation = act ? getActivation(act) : null;
         matmul(k, { a: s, b: s, out: s, bias, pre, m: 8, n: 8, k: 8, transposeA, transposeB, activation, accumulate: false }, kernel);
       }
     }
   }
-  const options = { fromLogits: false, delta: 1, epsilon: 1e-7, labelSmoothing: 0 };
   for (const kind of LOSSES) {
     for (const fromLogits of [false, true]) {
-      for (const grad of [s, null]) loss(k, { kind, yPred: s, yTrue: s, rows: 1, cols: 1, options: { ...options, fromLogits }, accumulator: s, grad });
+      const program = new Loss(kind, kind, { fromLogits }).program();
+      for (const grad of [s, null]) rows(k, { program, yPred: s, yTrue: s, rows: 1, cols: 1, accumulator: s, grad });
     }
   }
-  for (const kind of METRICS) metric(k, { kind, yPred: s, yTrue: s, rows: 1, cols: 1, options: { threshold: 0.5 }, accumulator: s });
+  for (const kind of METRICS) metric(k, new Metric(kind, kind).program(), s, s, 1, 1, s);
   const bn = { gamma: s, beta: s, movingMean: s, movingVariance: s, savedMean: s, savedInvStd: s };
   for (const training of [false, true]) batchNormForward(k, s, s, bn, 1, 1, { training, momentum: 0.99, epsilon: 1e-3 });
   for (const training of [false, true]) {
@@ -124,11 +119,12 @@ export function warmupCalls(stub: GpuBuffer, kernel: MatmulKernel): RecordedCall
   sumRows(k, s, s, 1, 1);
   accumulateSum(k, s, 1, s, 0, 1);
   sumSquares(k, s, 1, s, 0);
-  for (const [kind, hyper] of OPTIMIZERS) {
+  for (const make of OPTIMIZERS) {
     for (const clipnorm of [0, 1]) {
-      const slots = [[s, s, s]];
-      const step = { learningRate: 0.01, iteration: 0, weightDecay: 0, clipnorm, clipvalue: 0, globalClipnorm: 0, hyper };
-      optimizerUpdate(k, { kind, params: [s], grads: [s], slots, sizes: [1], step });
+      const rule = make(clipnorm ? { clipnorm } : {}).rule();
+      const slots = [rule.slots.map(() => s)];
+      const step = { scalars: { learning_rate: 0.01, iteration: 0, weight_decay: 0, clipvalue: 0 }, clipnorm, globalClipnorm: 0 };
+      optimizerUpdate(k, { rule, params: [s], grads: [s], slots, sizes: [1], step });
     }
   }
   return k.variants();

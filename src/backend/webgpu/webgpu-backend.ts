@@ -12,7 +12,7 @@
  *   DeviceError (device.ts); once the loss is known, `flush` throws it too, so a training loop stops at
  *   its next step instead of encoding work for a dead device until the end of the epoch.
  */
-import type { ActivationSpec } from '../../activations';
+import type { ElementwiseFn, MetricProgram, RowProgram, UpdateRule } from '../../expr/functions';
 import { DeviceError, ValueError, invalid, received } from '../../errors';
 import { checkOptions } from '../../utils/options';
 import { sizeOf } from '../../tensor/shape';
@@ -24,30 +24,25 @@ import {
   type BatchNormState,
   type DType,
   type DropoutOptions,
-  type LossKind,
-  type LossOptions,
   type MatmulOptions,
-  type MetricKind,
-  type MetricOptions,
-  type OptimizerKind,
   type OptimizerStep,
   type TypedArray,
 } from '../backend';
-import { backwardReads } from '../cpu/activation-math';
-import { checkCopy, checkGatherRows, checkMatmul, checkOptimizerArgs, checkUpload, checkWrite, expectSize, rowsCols } from '../checks';
+import { checkCopy, checkGatherRows, checkLossArgs, checkMatmul, checkMetricArgs, checkOptimizerArgs, checkUpload, checkWrite, expectSize, rowsCols } from '../checks';
 import type { BackendOptions } from '../registry';
 import { BufferPool, type PoolStats } from './buffer-pool';
 import { BUFFER_USAGE, DeviceHealth, MAP_MODE_READ, acquireDevice, hardwareThreads, isNode, type AcquiredDevice } from './device';
 import { StepEncoder, UniformArena } from './encoder';
+import { DEFAULT_CPU_FLAGS } from '../cpu/flags';
+import { DEFAULT_WASM_FLAGS } from '../wasm/flags';
 import { DEFAULT_FLAGS, type WebGpuFlags } from './flags';
 import { KernelRunner, type GpuBuffer, type Runner } from './kernel-runner';
 import { activationBackward, activationForward, softmaxBackward, softmaxForward } from './kernels/activation';
 import { batchNormBackward, batchNormForward, type BatchNormBuffers } from './kernels/batchnorm';
 import { dropout } from './kernels/dropout';
-import { loss } from './kernels/loss';
 import { matmul, type MatmulKernel } from './kernels/matmul';
 import { copyWords, fillWords, gatherRows } from './kernels/memory';
-import { metric } from './kernels/metric';
+import { metric, rows as rowsKernel } from './kernels/rows';
 import { optimizerUpdate } from './kernels/optimizer';
 import { sumRows } from './kernels/reduce';
 import { PipelineCache } from './pipeline-cache';
@@ -78,7 +73,11 @@ const wordU32 = new Uint32Array(wordF32.buffer);
 
 /** Start the WebGPU backend: `options.device`, else a new device from `options.gpu`, `navigator.gpu` or Dawn. */
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
-  const flags = checkOptions(options.flags, 'WebGPU flags', { known: Object.keys(DEFAULT_FLAGS) });
+  // The other built-in backends' flag names are accepted and ignored: setBackend('auto', { flags }) hands
+  // the same object to every backend it tries.
+  const others = [...Object.keys(DEFAULT_WASM_FLAGS), ...Object.keys(DEFAULT_CPU_FLAGS)];
+  const given = checkOptions(options.flags, 'WebGPU flags', { known: [...Object.keys(DEFAULT_FLAGS), ...others] });
+  const flags = Object.fromEntries(Object.entries(given).filter(([key]) => !others.includes(key))) as Partial<WebGpuFlags>;
   return new WebGpuBackend(await acquireDevice(options), flags);
 }
 
@@ -156,7 +155,7 @@ export class WebGpuBackend implements Backend {
   /**
    * Compile the kernels a training step commonly needs (warmup.ts), in parallel, so the first step does
    * not compile them one by one; rejects with any compile error. `kernels` limits it to some kernel
-   * names of shaders.ts (e.g. `['matmul_blocked', 'loss']`); all by default.
+   * names of shaders.ts (e.g. `['matmul_blocked', 'rows']`); all by default.
    */
   async warmup(kernels?: readonly string[]): Promise<void> {
     const stub = { buffer: this.empty, bytes: 4 };
@@ -333,19 +332,19 @@ export class WebGpuBackend implements Backend {
     const [m, n, k] = checkMatmul(a, b, out, options);
     if (m * n === 0) return;
     const opt = (t: Tensor | null) => (t ? this.buf(t) : null);
-    const act = activation && activation.name !== 'linear' ? activation : null;
+    const act = activation && !activation.identity ? activation : null;
     matmul(this.runner, {
       a: this.buf(a), b: this.buf(b), out: this.buf(out), bias: opt(bias), pre: opt(preActivation),
       m, n, k, transposeA, transposeB, activation: act, accumulate,
     }, this.matmulKernel, this.flags.matmulSplitK);
   }
 
-  activation(x: Tensor, out: Tensor, activation: ActivationSpec): void {
+  activation(x: Tensor, out: Tensor, activation: ElementwiseFn): void {
     expectSize('activation', 'out', out, x.size);
     if (x.size === 0) return;
-    if (activation.name === 'linear') {
+    if (activation.identity) {
       if (out !== x) this.copy(x, out);
-    } else if (activation.name === 'softmax') {
+    } else if (activation.rowwise === 'softmax') {
       const [rows, cols] = rowsCols(x);
       softmaxForward(this.runner, this.buf(x), this.buf(out), rows, cols);
     } else {
@@ -353,17 +352,17 @@ export class WebGpuBackend implements Backend {
     }
   }
 
-  activationBackward(dy: Tensor, z: Tensor, y: Tensor, out: Tensor, activation: ActivationSpec): void {
+  activationBackward(dy: Tensor, z: Tensor, y: Tensor, out: Tensor, activation: ElementwiseFn): void {
     expectSize('activationBackward', 'out', out, dy.size);
     if (dy.size === 0) return;
-    if (activation.name === 'linear') {
+    if (activation.identity) {
       if (out !== dy) this.copy(dy, out);
-    } else if (activation.name === 'softmax') {
+    } else if (activation.rowwise === 'softmax') {
       const [rows, cols] = rowsCols(dy);
       softmaxBackward(this.runner, this.buf(dy), this.buf(y), this.buf(out), rows, cols);
     } else {
       // Only the inputs the derivative reads are bound; the other may be an empty placeholder.
-      const reads = backwardReads(activation.name);
+      const reads = activation.reads;
       const input = (t: Tensor, read: boolean, what: string) => {
         if (!read) return { buffer: this.empty, bytes: 4 };
         expectSize('activationBackward', what, t, dy.size);
@@ -409,33 +408,25 @@ export class WebGpuBackend implements Backend {
 
   // ---- losses and metrics -----------------------------------------------------------------------------------
 
-  loss(kind: LossKind, yPred: Tensor, yTrue: Tensor, options: LossOptions, accumulator: Tensor, grad: Tensor | null): void {
-    const [rows, cols] = rowsCols(yPred);
-    expectSize('loss', 'yTrue', yTrue, kind === 'sparse_categorical_crossentropy' ? rows : rows * cols);
-    if (grad) expectSize('loss', 'grad', grad, yPred.size);
-    loss(this.runner, {
-      kind, yPred: this.buf(yPred), yTrue: this.buf(yTrue), rows, cols, options,
+  loss(loss: RowProgram, yPred: Tensor, yTrue: Tensor, accumulator: Tensor, grad: Tensor | null): void {
+    const [rows, cols] = checkLossArgs(loss, yPred, yTrue, grad);
+    rowsKernel(this.runner, {
+      program: loss, yPred: this.buf(yPred), yTrue: this.buf(yTrue), rows, cols,
       accumulator: this.buf(accumulator), grad: grad ? this.buf(grad) : null,
     });
   }
 
-  metricStateSize(kind: MetricKind, cols: number): number {
-    return kind === 'r2_score' ? 1 + 3 * cols : 2;
-  }
-
-  metric(kind: MetricKind, yPred: Tensor, yTrue: Tensor, options: MetricOptions, accumulator: Tensor): void {
-    const [rows, cols] = rowsCols(yPred);
-    expectSize('metric', 'yTrue', yTrue, kind === 'sparse_categorical_accuracy' ? rows : rows * cols);
-    expectSize('metric', 'accumulator', accumulator, this.metricStateSize(kind, cols));
-    metric(this.runner, { kind, yPred: this.buf(yPred), yTrue: this.buf(yTrue), rows, cols, options, accumulator: this.buf(accumulator) });
+  metric(program: MetricProgram, yPred: Tensor, yTrue: Tensor, accumulator: Tensor): void {
+    const [rows, cols] = checkMetricArgs(program, yPred, yTrue, accumulator);
+    metric(this.runner, program, this.buf(yPred), this.buf(yTrue), rows, cols, this.buf(accumulator));
   }
 
   // ---- optimizers -------------------------------------------------------------------------------------------
 
-  optimizerUpdate(kind: OptimizerKind, params: Tensor[], grads: Tensor[], slots: Tensor[][], step: OptimizerStep): void {
-    checkOptimizerArgs(kind, params, grads, slots, step);
+  optimizerUpdate(rule: UpdateRule, params: Tensor[], grads: Tensor[], slots: Tensor[][], step: OptimizerStep): void {
+    checkOptimizerArgs(rule, params, grads, slots);
     optimizerUpdate(this.runner, {
-      kind, step, params: params.map((t) => this.buf(t)), grads: grads.map((t) => this.buf(t)),
+      rule, step, params: params.map((t) => this.buf(t)), grads: grads.map((t) => this.buf(t)),
       slots: slots.map((row) => row.map((t) => this.buf(t))), sizes: params.map((p) => p.size),
     });
   }

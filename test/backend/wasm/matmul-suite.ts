@@ -6,7 +6,7 @@
  * bits whatever the number of threads. Tolerance: matmulTolerance (helpers.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ActivationSpec } from '../../../src/activations';
+import { getActivation } from '../../../src/activations';
 import type { WasmFlags } from '../../../src/backend/wasm/flags';
 import type { WasmBackend } from '../../../src/backend/wasm/wasm-backend';
 import { Twins, expectTransposesClose, expectTwinsClose, matmulTolerance as tol, twinMatmul, wasmBackend } from './helpers';
@@ -22,7 +22,7 @@ const SHAPES: [m: number, n: number, k: number][] = [
   [200, 1030, 260],
 ];
 
-const relu: ActivationSpec = { name: 'relu', params: {} };
+const relu = getActivation('relu');
 
 /** The suite for one set of flags; `expectSimd` is what the backend must have chosen. */
 export function describeWasmMatmul(flags: Partial<WasmFlags>, expectSimd: 'plain' | 'relaxed'): void {
@@ -51,7 +51,7 @@ export function describeWasmMatmul(flags: Partial<WasmFlags>, expectSimd: 'plain
     });
 
     it('applies a row-wise softmax after the product, with and without a preActivation', async () => {
-      const softmax: ActivationSpec = { name: 'softmax', params: {} };
+      const softmax = getActivation('softmax');
       for (const pre of [false, true]) {
         const { out } = twinMatmul(twins, 9, 10, 12, false, false, { bias: true, pre, activation: softmax });
         await expectTwinsClose(out[0], out[1], { rtol: 1e-5, atol: 1e-6 }, `softmax, preActivation=${pre}`);

@@ -1,6 +1,6 @@
 /**
- * Every activation on WebGPU (forward and derivative, shaders/activation_functions.wgsl) against the CPU
- * backend's activation-math.ts, with non-default parameters where an activation has any, on inputs that
+ * Every activation on WebGPU (forward and derivative: the WGSL generated from its expressions, spliced
+ * into shaders/activation.wgsl) against the CPU backend (the JavaScript generated from them), with non-default parameters where an activation has any, on inputs that
  * cover the kinks (0, ±λ, ±3, 6), tiny values (where e^x − 1 and log(1 + x) lose precision unless written
  * carefully) and large ones (where exp overflows unless split on the sign).
  *

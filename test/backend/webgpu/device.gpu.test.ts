@@ -10,6 +10,9 @@ import { createWebGpuBackend } from '../../../src/backend/webgpu/webgpu-backend'
 import { DeviceError } from '../../../src/errors';
 import { describeGpu } from '../../setup/webgpu-env';
 import { gpuBackend } from './helpers';
+import { getActivation } from '../../../src/activations';
+import { SparseCategoricalCrossentropy } from '../../../src/losses';
+import { SGD } from '../../../src/optimizers';
 
 describeGpu('WebGPU backend device', (ctx) => {
   afterAll(async () => {
@@ -69,10 +72,11 @@ describeGpu('WebGPU backend device', (ctx) => {
       const slot = backend.alloc([3, 2], 'float32');
       await backend.sync();
       submits = 0;
-      backend.matmul(x, w, out, { activation: { name: 'relu', params: {} } });
-      backend.loss('sparse_categorical_crossentropy', out, y, { fromLogits: true, delta: 1, epsilon: 1e-7, labelSmoothing: 0 }, acc, grad);
+      backend.matmul(x, w, out, { activation: getActivation('relu') });
+      backend.loss(new SparseCategoricalCrossentropy({ fromLogits: true }).program(), out, y, acc, grad);
       backend.matmul(x, grad, dw, { transposeA: true });
-      backend.optimizerUpdate('sgd', [w], [dw], [[slot]], { learningRate: 0.1, iteration: 0, weightDecay: 0, clipnorm: 1, clipvalue: 0, globalClipnorm: 0, hyper: { momentum: 0.9 } });
+      const rule = new SGD({ learningRate: 0.1, momentum: 0.9, clipnorm: 1 }).rule();
+      backend.optimizerUpdate(rule, [w], [dw], [[slot]], { scalars: { learning_rate: 0.1, iteration: 0 }, clipnorm: 1, globalClipnorm: 0 });
       expect(submits).toBe(0);
       backend.flush();
       expect(submits).toBe(1);
@@ -116,7 +120,7 @@ describeGpu('WebGPU backend device', (ctx) => {
   it('warms up kernels in parallel before the first step', async () => {
     const backend = await gpuBackend(ctx);
     const before = backend.stats().pipelines;
-    await backend.warmup(['loss', 'metric', 'reduce']);
+    await backend.warmup(['rows', 'columns', 'reduce']);
     expect(backend.stats().pipelines).toBeGreaterThan(before + 20);
   });
 });

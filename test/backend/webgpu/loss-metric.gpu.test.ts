@@ -1,7 +1,7 @@
 /**
- * Losses and metrics accumulated on the device, against the CPU backend: every loss of loss-math.ts
+ * Losses and metrics accumulated on the device, against the CPU backend: every built-in loss
  * (from probabilities and from logits, with and without label smoothing) on its `[sum, count]`
- * accumulator and its gradient, and every metric of metric-math.ts on its accumulator, over two batches
+ * accumulator and its gradient, and every built-in metric on its accumulator, over two batches
  * so that accumulation (not overwrite) is checked, on a batch of one row and an odd batch of 37.
  *
  * Tolerances: loss sums and regression metrics 1e-5 relative + 1e-6 absolute (float32 per-row values
@@ -12,8 +12,10 @@
  * a small slope (seen: 2.7e-5 relative for binary cross-entropy with smoothing). Accuracies count hits:
  * they must be equal.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { LossKind, LossOptions, MetricKind } from '../../../src/backend/backend';
+import { beforeAll, describe, it } from 'vitest';
+import { metricStateSize } from '../../../src/expr/functions';
+import { Loss, type LossOptions } from '../../../src/losses';
+import { Metric } from '../../../src/metrics';
 import { describeGpu } from '../../setup/webgpu-env';
 import { Twins, expectClose, gpuBackend, seeded, uniform } from './helpers';
 
@@ -22,7 +24,7 @@ const SUM_TOL = { rtol: 1e-5, atol: 1e-6 };
 const gradTol = (scale: number) => ({ rtol: 1e-5, atol: 1e-6 * scale });
 
 /** Predictions and targets the way the trainer feeds each loss. */
-function batch(kind: LossKind | MetricKind, rows: number, cols: number, fromLogits: boolean, seed: number) {
+function batch(kind: string, rows: number, cols: number, fromLogits: boolean, seed: number) {
   const r = seeded(seed);
   let pred = uniform(r, rows * cols, -3, 3);
   let truth: Float32Array;
@@ -45,7 +47,7 @@ function batch(kind: LossKind | MetricKind, rows: number, cols: number, fromLogi
   return { pred, truth, truthShape: sparse ? [rows, 1] : [rows, cols] };
 }
 
-const LOSSES: [LossKind, Partial<LossOptions>][] = [
+const LOSSES: [string, Partial<LossOptions>][] = [
   ['mean_squared_error', {}],
   ['mean_absolute_error', {}],
   ['huber', { delta: 0.7 }],
@@ -61,7 +63,7 @@ const LOSSES: [LossKind, Partial<LossOptions>][] = [
   ['sparse_categorical_crossentropy', { fromLogits: true }],
 ];
 
-const METRICS: MetricKind[] = ['binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mean_squared_error', 'mean_absolute_error', 'r2_score'];
+const METRICS: string[] = ['binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mean_squared_error', 'mean_absolute_error', 'r2_score'];
 
 describeGpu('WebGPU losses and metrics', (ctx) => {
   let twins: Twins;
@@ -79,8 +81,9 @@ describeGpu('WebGPU losses and metrics', (ctx) => {
           const [pc, pg] = twins.upload(pred, [rows, cols]);
           const [tc, tg] = twins.upload(truth, truthShape);
           const [gc, gg] = twins.alloc([rows, cols]);
-          twins.cpu.loss(kind, pc, tc, options, accC, gc);
-          twins.gpu.loss(kind, pg, tg, options, accG, gg);
+          const program = new Loss(kind, kind, options).program();
+          twins.cpu.loss(program, pc, tc, accC, gc);
+          twins.gpu.loss(program, pg, tg, accG, gg);
           const scale = /categorical/.test(kind) ? 1 / rows : 1 / (rows * cols);
           expectClose(await gg.data(), await gc.data(), gradTol(scale), `gradient [${rows}×${cols}]`);
         }
@@ -94,8 +97,9 @@ describeGpu('WebGPU losses and metrics', (ctx) => {
       const [pc, pg] = twins.upload(pred, [9, 3]);
       const [tc, tg] = twins.upload(truth, [9, 3]);
       const options = { fromLogits: false, delta: 1, epsilon: 1e-7, labelSmoothing: 0 };
-      twins.cpu.loss('mean_squared_error', pc, tc, options, accC, null);
-      twins.gpu.loss('mean_squared_error', pg, tg, options, accG, null);
+      const program = new Loss('mean_squared_error', 'mse', options).program();
+      twins.cpu.loss(program, pc, tc, accC, null);
+      twins.gpu.loss(program, pg, tg, accG, null);
       expectClose(await accG.data(), await accC.data(), SUM_TOL);
     });
   });
@@ -104,14 +108,14 @@ describeGpu('WebGPU losses and metrics', (ctx) => {
     for (const kind of METRICS) {
       it(`${kind}: the accumulator matches the CPU`, async () => {
         const cols = kind === 'binary_accuracy' || kind === 'r2_score' ? 3 : 6;
-        const [accC, accG] = twins.alloc([twins.gpu.metricStateSize(kind, cols)]);
-        expect(twins.gpu.metricStateSize(kind, cols)).toBe(twins.cpu.metricStateSize(kind, cols));
+        const program = new Metric(kind, kind).program();
+        const [accC, accG] = twins.alloc([metricStateSize(program, cols)]);
         for (const [rows, seed] of [[1, 3], [37, 4]]) {
           const { pred, truth, truthShape } = batch(kind, rows, cols, false, seed);
           const [pc, pg] = twins.upload(pred, [rows, cols]);
           const [tc, tg] = twins.upload(truth, truthShape);
-          twins.cpu.metric(kind, pc, tc, { threshold: 0.5 }, accC);
-          twins.gpu.metric(kind, pg, tg, { threshold: 0.5 }, accG);
+          twins.cpu.metric(program, pc, tc, accC);
+          twins.gpu.metric(program, pg, tg, accG);
         }
         const exact = /accuracy/.test(kind);
         expectClose(await accG.data(), await accC.data(), exact ? { rtol: 0, atol: 0 } : SUM_TOL);

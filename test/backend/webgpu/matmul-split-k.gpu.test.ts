@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { splitFor } from '../../../src/backend/webgpu/kernels/matmul';
 import { describeGpu } from '../../setup/webgpu-env';
 import { Twins, expectTransposesClose, expectTwinsClose, gpuBackend, twinMatmul, type MatmulExtras } from './helpers';
+import { getActivation } from '../../../src/activations';
 
 /** [m, n, k]: odd sizes, outputs of 1 to several tiles, k from the smallest split to a few thousand. */
 const SHAPES: [m: number, n: number, k: number][] = [
@@ -82,13 +83,13 @@ describeGpu('WebGPU split-k matmul', (ctx) => {
       });
 
       it('applies bias, activation and preActivation in the second pass', async () => {
-        const { out, pre } = both(9, 20, 403, false, false, { bias: true, pre: true, activation: { name: 'elu', params: { alpha: 0.5 } } });
+        const { out, pre } = both(9, 20, 403, false, false, { bias: true, pre: true, activation: getActivation({ name: 'elu', alpha: 0.5 }) });
         await expectTwinsClose(out[0], out[1], tol(403), 'out');
         await expectTwinsClose(pre[0]!, pre[1]!, tol(403), 'preActivation');
       });
 
       it('feeds a row-wise softmax', async () => {
-        const { out } = both(6, 10, 300, false, true, { bias: true, activation: { name: 'softmax', params: {} } });
+        const { out } = both(6, 10, 300, false, true, { bias: true, activation: getActivation('softmax') });
         await expectTwinsClose(out[0], out[1], { rtol: 1e-5, atol: 1e-6 }, 'softmax');
       });
     });

@@ -11,7 +11,7 @@
  * (tiled) for the k ≤ 130 used here, but 6.6e-7·√k at k = 256: keep k small, do not loosen the bound.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ActivationSpec } from '../../../src/activations';
+import { getActivation, type ActivationSpec } from '../../../src/activations';
 import type { WebGpuBackend } from '../../../src/backend/webgpu/webgpu-backend';
 import { describeGpu } from '../../setup/webgpu-env';
 import { Twins, expectTransposesClose, expectTwinsClose, gpuBackend, twinMatmul, type MatmulExtras } from './helpers';
@@ -41,13 +41,13 @@ describeGpu('WebGPU matmul', (ctx) => {
       }
 
       it('fuses bias + relu and stores the preActivation', async () => {
-        const { out, pre } = both(33, 20, 17, false, false, { bias: true, pre: true, activation: { name: 'relu', params: {} } });
+        const { out, pre } = both(33, 20, 17, false, false, { bias: true, pre: true, activation: getActivation('relu') });
         await expectTwinsClose(out[0], out[1], tol(17), 'out');
         await expectTwinsClose(pre[0]!, pre[1]!, tol(17), 'preActivation');
       });
 
       it('applies a row-wise softmax after the product, with and without a preActivation', async () => {
-        const softmax: ActivationSpec = { name: 'softmax', params: {} };
+        const softmax: ActivationSpec = getActivation('softmax');
         for (const pre of [false, true]) {
           const { out } = both(9, 10, 12, false, false, { bias: true, pre, activation: softmax });
           await expectTwinsClose(out[0], out[1], { rtol: 1e-5, atol: 1e-6 }, `softmax, preActivation=${pre}`);
@@ -61,7 +61,7 @@ describeGpu('WebGPU matmul', (ctx) => {
 
       if (kernel === 'blocked') {
         it('passes activation parameters through the uniform (elu α = 0.5, exact gelu)', async () => {
-          for (const activation of [{ name: 'elu', params: { alpha: 0.5 } }, { name: 'gelu', params: { approximate: 0 } }] as ActivationSpec[]) {
+          for (const activation of [getActivation({ name: 'elu', alpha: 0.5 }), getActivation({ name: 'gelu', approximate: 0 })]) {
             const { out, pre } = both(16, 8, 8, false, false, { bias: true, pre: true, activation });
             await expectTwinsClose(out[0], out[1], tol(8), activation.name);
             await expectTwinsClose(pre[0]!, pre[1]!, tol(8), `${activation.name} preActivation`);

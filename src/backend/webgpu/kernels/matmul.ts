@@ -14,11 +14,11 @@
  * Softmax is row-wise, so it cannot live in a per-element epilogue: the product (plus bias) goes to the
  * preActivation (or a scratch buffer) and a row-softmax kernel follows.
  */
-import type { ActivationSpec } from '../../../activations';
+import type { ElementwiseFn } from '../../../expr/functions';
 import type { Binding, GpuBuffer, Runner } from '../kernel-runner';
 import type { Defines } from '../pipeline-cache';
 import { SHADERS } from '../shaders';
-import { activationParams, softmaxForward } from './activation';
+import { activationUniforms, forwardCode, softmaxForward } from './activation';
 import { splitK, type SplitK, type SplitKMode } from './split-k';
 
 /** Outputs per invocation of the blocked kernel, rows and columns (written out in its WGSL). */
@@ -58,14 +58,15 @@ export interface MatmulCall {
   k: number;
   transposeA: boolean;
   transposeB: boolean;
-  activation: ActivationSpec | null;
+  /** Null (or the identity) for none. */
+  activation: ElementwiseFn | null;
   accumulate: boolean;
 }
 
 /** Record `call` on `k` with `kernel`: one pass over k, or split-k's two (split-k.ts decides). */
 export function matmul(k: Runner, call: MatmulCall, kernel: MatmulKernel, split: SplitKMode = 'auto'): void {
-  const act = call.activation ?? { name: 'linear' as const, params: {} };
-  if (act.name === 'softmax') {
+  const act = call.activation && !call.activation.identity ? call.activation : null;
+  if (act?.rowwise === 'softmax') {
     const logits = call.pre ?? k.temp(call.m * call.n * 4);
     matmul(k, { ...call, out: logits, pre: null, activation: null }, kernel, split);
     softmaxForward(k, logits, call.out, call.m, call.n);
@@ -73,26 +74,29 @@ export function matmul(k: Runner, call: MatmulCall, kernel: MatmulKernel, split:
     return;
   }
   const { slices, kSlice } = splitFor(kernel, call.m, call.n, call.k, split);
-  const epilogue = { ACT: act.name, HAS_BIAS: call.bias !== null, HAS_PRE: call.pre !== null, ACCUMULATE: call.accumulate };
+  const code = forwardCode(act);
+  const epilogue = { ACT_CODE: code.code, UNIFORMS: code.fields, HAS_BIAS: call.bias !== null, HAS_PRE: call.pre !== null, ACCUMULATE: call.accumulate };
   const outputs = [
     ...(call.bias ? [{ binding: 3, ...call.bias }] : []),
     { binding: 4, ...call.out, write: true },
     ...(call.pre ? [{ binding: 5, ...call.pre, write: true }] : []),
   ];
-  const values = [call.m, call.n, call.k, ...activationParams(act), kSlice];
+  const values = [call.m, call.n, call.k, kSlice, ...activationUniforms(code, act)];
+  const format = 'uuuu' + 'f'.repeat(code.program.uniforms.length);
   if (slices === 1) {
-    product(k, call, kernel, { ...epilogue, SPLIT_K: false }, outputs, values, 1);
+    product(k, call, kernel, { ...epilogue, SPLIT_K: false }, outputs, values, format, 1);
     return;
   }
   // Split-k: the product kernel writes each slice's partial sums, a second pass adds them in order.
   const partials = k.temp(slices * call.m * call.n * 4);
-  const plain = { ACT: 'linear', HAS_BIAS: false, HAS_PRE: false, ACCUMULATE: false, SPLIT_K: true };
-  product(k, call, kernel, plain, [{ binding: 4, ...partials, write: true }], values, slices);
+  const linear = forwardCode(null);
+  const plain = { ACT_CODE: linear.code, UNIFORMS: linear.fields, HAS_BIAS: false, HAS_PRE: false, ACCUMULATE: false, SPLIT_K: true };
+  product(k, call, kernel, plain, [{ binding: 4, ...partials, write: true }], values.slice(0, 4), 'uuuu', slices);
   k.run({
     source: SHADERS.matmulSplitK,
     defines: { ...epilogue, SPLIT_K: false },
     bindings: [{ binding: 1, ...partials }, ...outputs],
-    format: 'uuuffffu',
+    format,
     values,
     groups: k.grid1d(call.m * call.n),
   });
@@ -104,7 +108,7 @@ export function matmul(k: Runner, call: MatmulCall, kernel: MatmulKernel, split:
  * k, the tiled kernel stacks the slices' tiles in y, and the blocked one runs a 1-D grid of 64-wide
  * workgroups over (block, slice) pairs.
  */
-function product(k: Runner, call: MatmulCall, kernel: MatmulKernel, epilogue: Defines, outputs: Binding[], values: number[], slices: number): void {
+function product(k: Runner, call: MatmulCall, kernel: MatmulKernel, epilogue: Defines, outputs: Binding[], values: number[], format: string, slices: number): void {
   const blocked = kernel === 'blocked';
   const [gx, gy] = plainGroups(kernel, call.m, call.n);
   const split = slices > 1;
@@ -123,7 +127,7 @@ function product(k: Runner, call: MatmulCall, kernel: MatmulKernel, epilogue: De
       WG_Y: wgY,
     },
     bindings: [{ binding: 1, ...call.a }, { binding: 2, ...call.b }, ...outputs],
-    format: 'uuuffffu',
+    format,
     values,
     // Rows of workgroups past the per-dimension limit (9 million rows: 70,313) fold into z.
     groups: blocked && split ? k.grid1d(blocks * slices, 64) : k.grid2d(gx, gy * slices),
