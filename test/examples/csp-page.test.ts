@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platformPlugin } from '../../scripts/platform-plugin';
 import { CHROMIUM, CHROMIUM_ARGS } from '../setup/chromium';
 
 const CI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
@@ -22,6 +23,7 @@ describe.skipIf(!runs)('a page that forbids unsafe-eval', () => {
   beforeAll(async () => {
     server = await createServer({
       configFile: false,
+      plugins: [platformPlugin('browser')],
       root: resolve(import.meta.dirname, 'csp-page'),
       server: { port: 0, host: '127.0.0.1', hmr: false, fs: { allow: [repository] } },
       logLevel: 'warn',
@@ -42,7 +44,11 @@ describe.skipIf(!runs)('a page that forbids unsafe-eval', () => {
       if (/Content Security Policy/i.test(m.text()) && !/unsafe-eval/.test(m.text())) violations.push(m.text());
     });
     await page.goto(server.resolvedUrls!.local[0]);
-    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 50_000 });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 50_000 }).catch((e) => {
+      throw new Error(`${(e as Error).message}; page errors: ${errors.join('; ') || 'none'}`);
+    });
     const result = JSON.parse((await page.textContent('#out'))!);
     expect(result.error, result.error).toBeUndefined();
     expect(result.evalAllowed).toBe(false);
