@@ -79,16 +79,14 @@ export function checkOptions<T extends object>(options: T | undefined | null, wh
       where,
       expected: `one of ${spec.known.join(', ') || '(none)'}`,
       received: `${key}=${describe((options as Record<string, unknown>)[key])}`,
-      hint: guess
-        ? `did you mean '${guess}'? Options are camelCase (Keras's '${toSnake(guess)}' is '${guess}' here).`
-        : 'options are camelCase, e.g. batchSize for Keras\'s batch_size.',
+      hint: !guess
+        ? "options are camelCase, e.g. batchSize for Keras's batch_size."
+        : camel === guess
+          ? `did you mean '${guess}'? Options are camelCase here (Keras's '${key}' is '${guess}').`
+          : `did you mean '${guess}'?`,
     });
   }
   return options;
-}
-
-function toSnake(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** Throw a StateError in the usual template (what, rule, state, hint). */

@@ -36,3 +36,13 @@ describe('checkOptions', () => {
     expect(snakeToCamel('beta_1')).toBe('beta1');
   });
 });
+
+describe('checkOptions hints', () => {
+  it('names the Keras spelling only when the key was the snake_case form', () => {
+    expect(() => checkOptions({ batch_size: 4 }, 'fit', spec)).toThrow(/hint: did you mean 'batchSize'\? Options are camelCase here \(Keras's 'batch_size' is 'batchSize'\)\./);
+  });
+
+  it('gives a plain did-you-mean for a typo', () => {
+    expect(() => checkOptions({ epoch: 4 }, 'fit', spec)).toThrow(/hint: did you mean 'epochs'\?$/);
+  });
+});
